@@ -1,0 +1,168 @@
+"""The composition root: one validated StackConfig in, a whole tiered environment out.
+
+Order follows dependencies: keys and topics first (everything encrypts with or
+reports to them), then the network, the data tier, the integration queues, the
+payload archive, disaster recovery and finally the alarms that watch all of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.data_tier import DataTier, DataTierArgs
+from components.disaster_recovery import DisasterRecovery, DisasterRecoveryArgs
+from components.integration_queue import IntegrationQueue, IntegrationQueueArgs
+from components.network import Network, NetworkArgs
+from components.observability import Observability, ObservabilityArgs
+from components.secure_bucket import SecureBucket, SecureBucketArgs
+from components.security import SecurityBaseline, SecurityBaselineArgs
+from components.tags import base_tags
+from crossdock.config.schema import StackConfig
+
+
+@dataclass
+class EnvironmentArgs:
+    config: StackConfig
+
+
+class Environment(pulumi.ComponentResource):
+    """Maps the stack config to components and exposes what deployers and runbooks need."""
+
+    def __init__(self, name: str, args: EnvironmentArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("crossdock:index:Environment", name, None, opts)
+        config = args.config
+        env = config.environment
+        child = pulumi.ResourceOptions(parent=self)
+
+        self.dr_provider = None
+        self._dr_region = config.dr.region if config.dr else None
+        if config.dr is not None:
+            self.dr_provider = aws.Provider(
+                f"{name}-dr-{config.dr.region}",
+                region=config.dr.region,
+                default_tags={"tags": {**base_tags(env), "dr-role": "secondary"}},
+                opts=child,
+            )
+
+        self.security = SecurityBaseline(
+            f"{name}-security", SecurityBaselineArgs(config=config, dr_provider=self.dr_provider), opts=child
+        )
+        self.network = Network(
+            f"{name}-network",
+            NetworkArgs(
+                environment=env,
+                flow_log_key_arn=self.security.operations_key_arn,
+                log_retention_days=env.log_retention_days,
+                tags=base_tags(env),
+            ),
+            opts=child,
+        )
+        self.data = DataTier(
+            f"{name}-data",
+            DataTierArgs(
+                config=config,
+                vpc_id=self.network.vpc_id,
+                data_subnet_ids=self.network.data_subnet_ids,
+                client_cidr_blocks=self.network.private_cidr_blocks,
+                key_arns=self.security.key_arns,
+                availability_zones=self.network.availability_zones,
+                dr_key_arns=self.security.dr_key_arns,
+            ),
+            opts=child,
+        )
+        self.queues = [
+            IntegrationQueue(
+                f"{env.name}-{queue.name}",
+                IntegrationQueueArgs(
+                    spec=queue, environment=env, kms_key_arn=self.security.key_arns[queue.data_class]
+                ),
+                opts=child,
+            )
+            for queue in config.queues
+        ]
+        self.payload_archive = SecureBucket(
+            f"{name}-payload-archive",
+            SecureBucketArgs(
+                kms_key_arn=self.security.key_arns["integration-payloads"],
+                tags=base_tags(env, data_class="integration-payloads"),
+                protect=config.is_production,
+            ),
+            opts=child,
+        )
+
+        self.dr = None
+        if self.dr_provider is not None:
+            self.dr = DisasterRecovery(
+                f"{name}-dr",
+                DisasterRecoveryArgs(
+                    config=config,
+                    dr_provider=self.dr_provider,
+                    databases=self.data.databases,
+                    key_arns=self.security.key_arns,
+                    dr_key_arns=self.security.dr_key_arns,
+                    archive_bucket_name=self.payload_archive.bucket_name,
+                    archive_bucket_arn=self.payload_archive.arn,
+                ),
+                opts=child,
+            )
+
+        self.observability = Observability(
+            f"{name}-observability",
+            ObservabilityArgs(
+                config=config,
+                alert_topic_arns=self.security.alert_topic_arns,
+                queues=self.queues,
+                cluster_identifiers={db: database.cluster_identifier for db, database in self.data.databases.items()},
+                log_key_arn=self.security.operations_key_arn,
+                dr_secondary_identifiers=self.dr.secondary_cluster_identifiers if self.dr else {},
+                dr_provider=self.dr_provider,
+                dr_alert_topic_arn=self.security.dr_alert_topic_arn,
+            ),
+            opts=child,
+        )
+
+        self.outputs = self._outputs()
+        self.register_outputs(self.outputs)
+
+    def _outputs(self) -> dict:
+        """What a deployer and a runbook look up: ids, endpoints, URLs and ARNs by name."""
+        return {
+            "vpc_id": self.network.vpc_id,
+            "availability_zones": self.network.availability_zones,
+            "public_subnet_ids": self.network.public_subnet_ids,
+            "private_subnet_ids": self.network.private_subnet_ids,
+            "data_subnet_ids": self.network.data_subnet_ids,
+            "databases": {
+                name: {
+                    "cluster_identifier": database.cluster_identifier,
+                    "endpoint": database.endpoint,
+                    "reader_endpoint": database.reader_endpoint,
+                    "connection_secret_arn": database.connection_secret_arn,
+                }
+                for name, database in self.data.databases.items()
+            },
+            "queues": {
+                queue.spec.name: {
+                    "url": queue.queue_url,
+                    "arn": queue.queue_arn,
+                    "dlq_url": queue.dlq_url,
+                    "dlq_arn": queue.dlq_arn,
+                }
+                for queue in self.queues
+            },
+            "alert_topic_arns": {severity.value: arn for severity, arn in self.security.alert_topic_arns.items()},
+            "audit_bucket": self.security.audit_bucket.bucket_name,
+            "payload_archive_bucket": self.payload_archive.bucket_name,
+            "dr": None
+            if self.dr is None
+            else {
+                "region": self._dr_region,
+                "endpoints": self.dr.dr_endpoints,
+                "backup_vault_arn": self.dr.dr_vault_arn,
+                "archive_replica_bucket": self.dr.archive_replica.bucket_name,
+            },
+            "dashboard": self.observability.dashboard_name,
+        }

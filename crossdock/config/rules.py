@@ -1,0 +1,171 @@
+"""Rules that relate several parts of a stack config, each naming the key at fault.
+
+Pydantic checks a field against itself; these checks need the whole picture (is the
+DR region different from the primary? can the DR strategy meet the region RPO?).
+Each returns (dotted key, message) pairs so the loader can point at the exact line
+a platform engineer has to change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from crossdock.config.regions import AZ_COUNT
+from crossdock.config.resilience import STRATEGY_CAPABILITY
+from crossdock.config.schema import StackConfig, Tier
+from crossdock.config.subnets import plan_subnets
+
+Problem = tuple[str, str]
+
+# Names that the blueprint itself relies on: the audit bucket and the payload
+# archive are encrypted with these classes' keys and follow their retention.
+REQUIRED_DATA_CLASSES = ("audit", "integration-payloads")
+PRODUCTION_MIN_AZS = 3
+SQS_NAME_LIMIT = 80
+AURORA_IDENTIFIER_LIMIT = 63
+# The longest suffixes crossdock appends: "-dlq.fifo" to queues, "-dr-secondary" to clusters.
+QUEUE_SUFFIX = "-dlq.fifo"
+CLUSTER_SUFFIX = "-dr-secondary"
+
+
+def check_stack(config: StackConfig) -> list[Problem]:
+    """All cross-section problems of a parsed stack config, in file order."""
+    return [
+        *_unique_names(config),
+        *_regions_and_zones(config),
+        *_production_baseline(config),
+        *_data_class_references(config),
+        *_recovery_objectives(config),
+        *_queue_limits(config),
+        *_derived_name_lengths(config),
+        *_kpi_periods(config),
+    ]
+
+
+def _unique_names(config: StackConfig) -> Iterator[Problem]:
+    sections: dict[str, Sequence] = {
+        "dataClasses": config.data_classes,
+        "databases": config.databases,
+        "queues": config.queues,
+        "kpis": config.kpis,
+    }
+    for section, items in sections.items():
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            if item.name in seen:
+                yield (
+                    f"{section}[{index}].name",
+                    f"duplicate name {item.name!r} (already used by {section}[{seen[item.name]}])",
+                )
+            seen.setdefault(item.name, index)
+
+
+def _regions_and_zones(config: StackConfig) -> Iterator[Problem]:
+    env = config.environment
+    if env.region not in AZ_COUNT:
+        yield "environment.region", f"unknown region {env.region!r}; known regions: {', '.join(sorted(AZ_COUNT))}"
+    elif env.az_count > AZ_COUNT[env.region]:
+        yield (
+            "environment.azCount",
+            f"{env.region} has {AZ_COUNT[env.region]} availability zones, {env.az_count} requested",
+        )
+    try:
+        plan_subnets(env.vpc_cidr, env.az_count)
+    except ValueError as error:
+        yield "environment.vpcCidr", str(error)
+    if config.dr is None:
+        return
+    if config.dr.region == env.region:
+        yield "dr.region", f"the DR region must differ from the primary region ({env.region})"
+    elif config.dr.region not in AZ_COUNT:
+        yield "dr.region", f"unknown region {config.dr.region!r}; known regions: {', '.join(sorted(AZ_COUNT))}"
+
+
+def _production_baseline(config: StackConfig) -> Iterator[Problem]:
+    if config.environment.tier is not Tier.PRODUCTION:
+        return
+    if config.environment.az_count < PRODUCTION_MIN_AZS:
+        yield (
+            "environment.azCount",
+            f"production needs at least {PRODUCTION_MIN_AZS} availability zones, got {config.environment.az_count}",
+        )
+    if config.dr is None:
+        yield "dr", "production needs a dr section (a DR region and strategy)"
+
+
+def _data_class_references(config: StackConfig) -> Iterator[Problem]:
+    declared = {dc.name for dc in config.data_classes}
+    for required in REQUIRED_DATA_CLASSES:
+        if required not in declared:
+            yield (
+                "dataClasses",
+                f"a {required!r} data class is required: it encrypts the {required} bucket and sets its retention",
+            )
+    for section, items in (("databases", config.databases), ("queues", config.queues)):
+        for index, item in enumerate(items):
+            if item.data_class not in declared:
+                yield (
+                    f"{section}[{index}].dataClass",
+                    f"{section[:-1]} {item.name!r} names data class {item.data_class!r}, which is not declared "
+                    f"in dataClasses (declared: {', '.join(sorted(declared))})",
+                )
+
+
+def _recovery_objectives(config: StackConfig) -> Iterator[Problem]:
+    for index, data_class in enumerate(config.data_classes):
+        region = data_class.objectives.region
+        if region is None:
+            continue
+        key = f"dataClasses[{index}].objectives.region"
+        if config.dr is None:
+            yield (
+                key,
+                f"data class {data_class.name!r} declares a region RPO/RTO but the stack has no dr section; "
+                "add dr or remove the region objective",
+            )
+            continue
+        strategy = config.dr.strategy.value
+        capability = STRATEGY_CAPABILITY[strategy]
+        if region.rpo_minutes < capability.min_rpo_minutes:
+            yield (
+                f"{key}.rpoMinutes",
+                f"a {region.rpo_minutes:g}-minute region RPO cannot be met by {strategy}: {capability.why} "
+                f"(best RPO {capability.min_rpo_minutes:g} minutes)",
+            )
+        if region.rto_minutes < capability.min_rto_minutes:
+            yield (
+                f"{key}.rtoMinutes",
+                f"a {region.rto_minutes:g}-minute region RTO cannot be met by {strategy}: {capability.why} "
+                f"(best RTO {capability.min_rto_minutes:g} minutes)",
+            )
+
+
+def _queue_limits(config: StackConfig) -> Iterator[Problem]:
+    for index, queue in enumerate(config.queues):
+        if queue.age_alarm_seconds >= queue.retention_seconds:
+            yield (
+                f"queues[{index}].ageAlarmSeconds",
+                f"the age alarm ({queue.age_alarm_seconds} s) must fire before messages expire "
+                f"(retention {queue.retention_seconds} s)",
+            )
+
+
+def _derived_name_lengths(config: StackConfig) -> Iterator[Problem]:
+    env = config.environment.name
+    for index, queue in enumerate(config.queues):
+        longest = f"{env}-{queue.name}{QUEUE_SUFFIX}"
+        if len(longest) > SQS_NAME_LIMIT:
+            yield f"queues[{index}].name", f"{longest!r} would exceed SQS's {SQS_NAME_LIMIT}-character limit"
+    for index, database in enumerate(config.databases):
+        longest = f"{env}-{database.name}{CLUSTER_SUFFIX}"
+        if len(longest) > AURORA_IDENTIFIER_LIMIT:
+            yield (
+                f"databases[{index}].name",
+                f"{longest!r} would exceed Aurora's {AURORA_IDENTIFIER_LIMIT}-character identifier limit",
+            )
+
+
+def _kpi_periods(config: StackConfig) -> Iterator[Problem]:
+    for index, kpi in enumerate(config.kpis):
+        if kpi.period_seconds % 60:
+            yield f"kpis[{index}].periodSeconds", f"CloudWatch periods are multiples of 60 s, got {kpi.period_seconds}"

@@ -1,0 +1,209 @@
+"""The stack configuration contract shared by the Pulumi program, components and CLI.
+
+Every stack file describes one environment under the `crossdock` config namespace.
+Models are frozen (a config is a value, not a workspace) and reject unknown keys so
+that a typo such as `azCont` fails loudly instead of silently using a default.
+Field-local rules live here; rules that relate several sections live in
+`crossdock.config.rules` so their errors can name the exact key.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from ipaddress import IPv4Network
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+DNS_SAFE = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
+MAX_NAME_LENGTH = 40
+
+
+def _dns_safe(value: str) -> str:
+    if len(value) > MAX_NAME_LENGTH or not DNS_SAFE.match(value) or "--" in value:
+        raise ValueError(
+            f"{value!r} is not DNS-safe: use 2-{MAX_NAME_LENGTH} lowercase letters, digits "
+            "and single hyphens, starting with a letter"
+        )
+    return value
+
+
+DnsName = Annotated[str, AfterValidator(_dns_safe)]
+
+
+class Tier(StrEnum):
+    PRODUCTION = "production"
+    STAGING = "staging"
+    DEVELOPMENT = "development"
+
+
+class DrStrategy(StrEnum):
+    BACKUP_RESTORE = "backup-restore"
+    PILOT_LIGHT = "pilot-light"
+    WARM_STANDBY = "warm-standby"
+
+
+class Criticality(StrEnum):
+    """Service tiers from the business-criticality model: recovery order follows it."""
+
+    REAL_TIME_FULFILLMENT = "real-time-fulfillment"
+    NEAR_REAL_TIME_INTEGRATION = "near-real-time-integration"
+    INTERNAL_REPORTING = "internal-reporting"
+    DEFERRED_ANALYTICS = "deferred-analytics"
+
+
+class Severity(StrEnum):
+    """Alert severities; each has its own encrypted SNS topic."""
+
+    CRITICAL = "critical"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Comparison(StrEnum):
+    GREATER_THAN = "GreaterThanThreshold"
+    GREATER_OR_EQUAL = "GreaterThanOrEqualToThreshold"
+    LESS_THAN = "LessThanThreshold"
+    LESS_OR_EQUAL = "LessThanOrEqualToThreshold"
+
+
+class Model(BaseModel):
+    """Base for config sections: frozen, camelCase keys, unknown keys rejected."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        alias_generator=to_camel,
+        populate_by_name=True,
+        use_enum_values=False,
+    )
+
+
+# How long logs are kept per tier: production keeps a year for forensics and
+# post-incident reviews; lower tiers keep enough to debug a release.
+LOG_RETENTION_DAYS: dict[Tier, int] = {Tier.PRODUCTION: 365, Tier.STAGING: 90, Tier.DEVELOPMENT: 30}
+
+
+class Environment(Model):
+    name: DnsName = Field(description="Environment name, used as the prefix of every resource name.")
+    tier: Tier = Field(description="Resilience tier: production, staging or development.")
+    owner: str = Field(min_length=1, description="Team that owns the environment (the `owner` tag).")
+    cost_center: str = Field(min_length=1, description="Cost centre billed for it (the `cost-center` tag).")
+    region: str = Field(description="Primary AWS region; must equal the stack's `aws:region`.")
+    az_count: int = Field(ge=1, le=6, description="Availability zones the environment spans.")
+    vpc_cidr: IPv4Network = Field(description="VPC CIDR; split into public, private and data subnets per AZ.")
+
+    @property
+    def log_retention_days(self) -> int:
+        return LOG_RETENTION_DAYS[self.tier]
+
+
+class DisasterRecovery(Model):
+    region: str = Field(description="DR region holding replicas, backup copies and replicated buckets.")
+    strategy: DrStrategy = Field(description="backup-restore, pilot-light or warm-standby.")
+
+
+class RecoveryObjective(Model):
+    """One disruption type's targets, the shape AWS Resilience Hub policies use."""
+
+    rpo_minutes: float = Field(ge=0, description="Maximum tolerated data loss, in minutes.")
+    rto_minutes: float = Field(gt=0, description="Maximum tolerated time to recover, in minutes.")
+
+
+class DisruptionObjectives(Model):
+    az: RecoveryObjective = Field(description="Targets when one availability zone fails.")
+    region: RecoveryObjective | None = Field(
+        default=None,
+        description="Targets when the primary region fails; set it to require a copy in the DR region.",
+    )
+
+
+class DataClass(Model):
+    name: DnsName = Field(description="Data class name (the `data-class` tag), e.g. transactional.")
+    description: str = Field(default="", description="What data belongs to this class.")
+    objectives: DisruptionObjectives = Field(description="RPO/RTO targets per disruption type.")
+    backup_retention_days: int = Field(ge=1, le=35, description="Days automated backups are kept (Aurora allows 1-35).")
+
+
+class Database(Model):
+    name: DnsName = Field(description="Database name; the Aurora cluster identifier derives from it.")
+    data_class: str = Field(description="Data class of the data it holds (key, backups, DR).")
+    engine: Literal["aurora-postgresql"] = Field(default="aurora-postgresql", description="Database engine.")
+    engine_version: str = Field(default="16.4", description="Aurora PostgreSQL engine version.")
+    instance_class: str = Field(
+        pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$", description="Instance class of the writer and readers."
+    )
+    readers: int = Field(ge=0, le=15, description="Reader instances beside the writer.")
+
+
+class Queue(Model):
+    name: DnsName = Field(description="Integration flow name; the queue and its DLQ derive from it.")
+    fifo: bool = Field(default=False, description="FIFO queue (ordering and exactly-once processing).")
+    criticality: Criticality = Field(description="Business criticality of the flow.")
+    data_class: str = Field(default="integration-payloads", description="Data class whose key encrypts the queue.")
+    max_receive_count: int = Field(default=5, ge=1, le=1000, description="Receives before a message moves to the DLQ.")
+    retention_seconds: int = Field(
+        default=345600, ge=60, le=1209600, description="How long the queue keeps a message (SQS allows 60 s-14 days)."
+    )
+    visibility_timeout_seconds: int = Field(
+        default=30, ge=0, le=43200, description="How long a received message stays hidden from other consumers."
+    )
+    age_alarm_seconds: int = Field(
+        gt=0, description="Alarm when the oldest message is older than this (the flow is stuck)."
+    )
+
+
+class Kpi(Model):
+    name: DnsName = Field(description="Alarm name suffix, e.g. order-to-shipment-latency.")
+    description: str = Field(default="", description="What the business sees when this fires.")
+    metric: str = Field(min_length=1, description="Custom CloudWatch metric the application publishes.")
+    namespace: str = Field(default="Crossdock/Business", description="CloudWatch namespace of the metric.")
+    statistic: str = Field(
+        default="Average",
+        pattern=r"^(Average|Sum|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d+)?)$",
+        description="Statistic or percentile (p95) evaluated.",
+    )
+    threshold: float = Field(description="Threshold the statistic is compared with.")
+    comparison: Comparison = Field(description="CloudWatch comparison operator.")
+    period_seconds: int = Field(default=300, ge=60, description="Evaluation period (multiple of 60).")
+    evaluation_periods: int = Field(default=3, ge=1, description="Periods that must breach before alarming.")
+    severity: Severity = Field(description="Which alert topic is notified.")
+
+
+class Subscription(Model):
+    protocol: Literal["email", "https", "sqs", "lambda", "sms"] = Field(description="SNS subscription protocol.")
+    endpoint: str = Field(min_length=1, description="Address, URL or ARN that receives the alerts.")
+
+
+class Alerting(Model):
+    critical: tuple[Subscription, ...] = Field(default=(), description="Who is paged for critical alerts.")
+    warning: tuple[Subscription, ...] = Field(default=(), description="Who is notified of warnings.")
+    info: tuple[Subscription, ...] = Field(default=(), description="Who receives informational alerts.")
+
+    def subscriptions(self, severity: Severity) -> tuple[Subscription, ...]:
+        return getattr(self, severity.value)
+
+
+class StackConfig(Model):
+    """Everything one stack file declares under the `crossdock` namespace."""
+
+    environment: Environment = Field(description="The environment's identity, region and network.")
+    dr: DisasterRecovery | None = Field(default=None, description="Cross-region disaster recovery; absent means none.")
+    data_classes: tuple[DataClass, ...] = Field(min_length=1, description="Data classes with RPO/RTO and retention.")
+    databases: tuple[Database, ...] = Field(default=(), description="Aurora PostgreSQL clusters.")
+    queues: tuple[Queue, ...] = Field(default=(), description="Integration flows, each a queue with its DLQ.")
+    kpis: tuple[Kpi, ...] = Field(default=(), description="Business KPIs alarmed on.")
+    alerting: Alerting = Field(default_factory=Alerting, description="Alert subscriptions per severity.")
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment.tier is Tier.PRODUCTION
+
+    def data_class(self, name: str) -> DataClass:
+        return next(dc for dc in self.data_classes if dc.name == name)
+
+
+# The top-level keys of the `crossdock` namespace, in file order.
+CONFIG_KEYS: tuple[str, ...] = tuple(field.alias or name for name, field in StackConfig.model_fields.items())
