@@ -1,0 +1,1 @@
+"""The crossdock CrossGuard pack: rule objects importable without starting the pack server."""
