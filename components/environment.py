@@ -19,7 +19,7 @@ from components.network import Network, NetworkArgs
 from components.observability import Observability, ObservabilityArgs
 from components.secure_bucket import SecureBucket, SecureBucketArgs
 from components.security import SecurityBaseline, SecurityBaselineArgs
-from components.tags import base_tags
+from components.tags import base_tags, data_store_tags
 from crossdock.config.schema import StackConfig
 
 
@@ -87,7 +87,7 @@ class Environment(pulumi.ComponentResource):
             f"{name}-payload-archive",
             SecureBucketArgs(
                 kms_key_arn=self.security.key_arns["integration-payloads"],
-                tags=base_tags(env, data_class="integration-payloads"),
+                tags=data_store_tags(config, "integration-payloads"),
                 protect=config.is_production,
             ),
             opts=child,

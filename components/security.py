@@ -16,7 +16,7 @@ import pulumi_aws as aws
 
 from components.key_policies import alert_topic_policy, data_key_policy, operations_key_policy
 from components.secure_bucket import SecureBucket, SecureBucketArgs
-from components.tags import base_tags
+from components.tags import base_tags, data_store_tags
 from crossdock.config.schema import Severity, StackConfig
 
 KEY_DELETION_WINDOW_DAYS = 30
@@ -79,7 +79,7 @@ class SecurityBaseline(pulumi.ComponentResource):
             f"{name}-audit",
             SecureBucketArgs(
                 kms_key_arn=self.keys["audit"].arn,
-                tags=base_tags(env, data_class="audit"),
+                tags=data_store_tags(config, "audit"),
                 object_lock_days=audit.backup_retention_days,
                 protect=config.is_production,
             ),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from crossdock.config.schema import Environment
+from crossdock.config.schema import Environment, StackConfig
 
 
 def base_tags(
@@ -31,3 +31,14 @@ def base_tags(
     if tenant is not None:
         tags["tenant"] = tenant
     return {**tags, **(extra or {})}
+
+
+def data_store_tags(config: StackConfig, data_class: str, *, tenant: str | None = None) -> dict[str, str]:
+    """Tags for a data store: its class, and whether that class needs a copy in the DR region.
+
+    `dr-copy: required` is the contract with the policy pack's DR-copy rule: a store
+    so tagged must have a replica, global secondary or backup copy in another region.
+    """
+    objectives = config.data_class(data_class).objectives
+    dr_copy = "required" if objectives.region is not None else "none"
+    return base_tags(config.environment, data_class=data_class, tenant=tenant, extra={"dr-copy": dr_copy})

@@ -276,3 +276,15 @@ def test_subnet_plan_is_contiguous_and_per_zone() -> None:
     layout = plan_subnets(IPv4Network("10.10.0.0/16"), 3)
     assert [str(c) for c in layout["public"]] == ["10.10.0.0/20", "10.10.16.0/20", "10.10.32.0/20"]
     assert [str(c) for c in layout["data"]] == ["10.10.96.0/20", "10.10.112.0/20", "10.10.128.0/20"]
+
+
+def test_configuration_reference_documents_every_key() -> None:
+    from pydantic import BaseModel
+
+    import crossdock.config.schema as schema
+
+    reference = (ROOT / "docs" / "configuration.md").read_text()
+    models = [m for m in vars(schema).values() if isinstance(m, type) and issubclass(m, BaseModel) and m is not BaseModel]
+    for model in models:
+        for name, field in model.model_fields.items():
+            assert f"`{field.alias or name}`" in reference, f"docs/configuration.md lacks {model.__name__}.{name}"
