@@ -105,7 +105,7 @@ def _decode(value: Any) -> Any:
 def _format_validation_error(error: ValidationError, source: str) -> str:
     problems = error.errors()
     first = problems[0]
-    key = _dotted(first["loc"])
+    key = dotted_key(first["loc"])
     if first["type"] == "extra_forbidden":
         message = _unknown_key_message(str(first["loc"][-1]), _allowed_keys(first["loc"][:-1]))
     elif first["type"] == "missing":
@@ -118,7 +118,7 @@ def _format_validation_error(error: ValidationError, source: str) -> str:
     return f"{source}: {NAMESPACE}:{key}: {message}{more}"
 
 
-def _dotted(loc: tuple) -> str:
+def dotted_key(loc: tuple) -> str:
     parts: list[str] = []
     for part in loc:
         if isinstance(part, int):

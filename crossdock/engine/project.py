@@ -95,10 +95,12 @@ class StackConfig:
         return self.config.get("aws:region") or None
 
 
-def display_path(path: Path) -> str:
-    """Show a path relative to the working directory when it lies under it."""
+def display_path(path: Path, base: Path | str | None = None) -> str:
+    """Show a path relative to `base` (default: the working directory) when it lies under it."""
     try:
-        return os.path.relpath(path) if Path(path).resolve().is_relative_to(Path.cwd()) else str(path)
+        base = Path(base) if base is not None else Path.cwd()
+        resolved = Path(path).resolve()
+        return os.path.relpath(resolved, base) if resolved.is_relative_to(base.resolve()) else str(path)
     except (OSError, ValueError):
         return str(path)
 
@@ -162,8 +164,9 @@ def load_project(directory: Path | str) -> Project:
 
 def load_stack(project: Project, stack: str) -> StackConfig:
     """Merge Pulumi.yaml defaults with `Pulumi.<stack>.yaml`; unknown stack -> ProjectError."""
-    short = stack.rsplit("/", 1)[-1]  # accept org/project/stack like the CLI
-    if not _STACK_NAME.match(short):
+    parts = stack.split("/")  # accept org/project/stack like the CLI
+    short = parts[-1]
+    if len(parts) > 3 or not all(_STACK_NAME.match(p) and p not in (".", "..") for p in parts):
         raise ProjectError(f"invalid stack name {stack!r}: use letters, digits, '-', '_' and '.'")
     path = project.stack_file(short)
     if not path.is_file():

@@ -21,6 +21,9 @@ from pulumi.runtime import rpc
 UNKNOWN = rpc.UNKNOWN
 """The SDK's sentinel for a value that is not known during preview."""
 
+SECRET_MASK = "[secret]"
+"""How secret stack/component outputs appear in a plan."""
+
 _SIG = "4dabf18193072939515e22adb298388d"
 _SECRET = "1b47061264138c4ac30d75fd1eb44270"
 _RESOURCE = "5cf8f73096256a8f31e491e813e4eb8e"

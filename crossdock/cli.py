@@ -1,0 +1,185 @@
+"""The `crossdock` command line.
+
+Each subcommand is one `Command` in `COMMANDS`: a function that adds its arguments
+and a function that runs it and returns the exit code. `main` owns the shared
+behaviour: exit codes (0 ok, 1 gate failed, 2 bad input), one-line errors on
+stderr, and tracebacks only with `--debug`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from crossdock.errors import CrossdockError, one_line
+
+EXIT_OK = 0
+EXIT_GATE_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL_ERROR = 3
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+"""The crossdock repository (holds Pulumi.yaml); the default --project."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """One subcommand: its help text, how to add its arguments, and how to run it."""
+
+    name: str
+    help: str
+    description: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def register(command: Command) -> Command:
+    COMMANDS[command.name] = command
+    return command
+
+
+# -- shared argument helpers (for plan, check, export) -------------------------------------
+
+
+def add_stack_arguments(parser: argparse.ArgumentParser) -> None:
+    """STACK and --project, shared by every command that runs the program."""
+    parser.add_argument("stack", metavar="STACK", help="stack name: reads Pulumi.STACK.yaml from the project's stackConfigDir")
+    parser.add_argument(
+        "--project",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="Pulumi project directory holding Pulumi.yaml (default: the crossdock repository root)",
+    )
+
+
+def project_dir(args: argparse.Namespace) -> Path:
+    return args.project if args.project is not None else REPO_ROOT
+
+
+def run_plan(args: argparse.Namespace):
+    """Run the project's program for args.stack offline and return the Plan."""
+    from crossdock.engine import run_program
+
+    return run_program(project_dir(args), args.stack)
+
+
+# -- plan -----------------------------------------------------------------------------------
+
+
+def _plan_arguments(parser: argparse.ArgumentParser) -> None:
+    add_stack_arguments(parser)
+    parser.add_argument(
+        "--json",
+        metavar="FILE",
+        dest="json_file",
+        help="also write the plan as JSON to FILE ('-' writes only the JSON, to stdout)",
+    )
+
+
+def _plan_command(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from crossdock.engine.view import render_plan
+
+    plan = run_plan(args)
+    if args.json_file == "-":
+        sys.stdout.write(plan.dumps() + "\n")
+        return EXIT_OK
+    console = Console(file=sys.stdout)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = 160  # CI logs: wide enough for long type tokens and names
+    render_plan(plan, console)
+    if args.json_file:
+        path = Path(args.json_file)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            plan.write_json(path)
+        except OSError as exc:
+            raise CrossdockError(f"cannot write plan JSON to {path}: {exc.strerror or exc}") from exc
+        console.print(f"Plan JSON written to {path}", markup=False, highlight=False)
+    return EXIT_OK
+
+
+register(
+    Command(
+        name="plan",
+        help="run the Pulumi program offline and show the resources it would create",
+        description=(
+            "Run the project's Pulumi program for STACK in-process with the Pulumi SDK's mocks: "
+            "no Pulumi CLI, no cloud credentials, no network. Shows the resource tree (type, name, "
+            "region), counts by type and region, warnings and stack outputs. Exit codes: 0 ok; "
+            "2 bad input (unknown stack, invalid project or stack file, the program failed)."
+        ),
+        add_arguments=_plan_arguments,
+        run=_plan_command,
+    )
+)
+
+
+# -- entry point ----------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="crossdock",
+        description="Offline planning and policy tooling for the crossdock Pulumi blueprint.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--debug", action="store_true", default=False, help="show tracebacks for errors")
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS keeps a `--debug` given before the subcommand from being reset by the subparser.
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks for errors")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS.values():
+        sub = subparsers.add_parser(command.name, help=command.help, description=command.description, parents=[common])
+        command.add_arguments(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (argparse exits with 2 itself on bad flags)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        return COMMANDS[args.command].run(args)
+    except CrossdockError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"crossdock: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("crossdock: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a bug in crossdock, reported without a traceback
+        if args.debug:
+            traceback.print_exc()
+        print(
+            f"crossdock: internal error: {type(exc).__name__}: {one_line(str(exc))} (rerun with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL_ERROR
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("crossdock")
+    except Exception:  # noqa: BLE001 - not installed (running from a checkout)
+        return "0+checkout"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

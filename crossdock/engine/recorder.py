@@ -1,0 +1,252 @@
+"""A `MockMonitor` that records every resource registration it sees.
+
+The SDK sends each resource to the monitor as a RegisterResourceRequest carrying
+parent, provider, dependencies, property dependencies, options and the source
+position; that request is exactly the graph policies need. Recording happens on
+the SDK's worker threads, so it avoids the base class's per-call event loop and
+async (de)serialization: one synchronous decode of the inputs, one encode of the
+state, a few dict/list appends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import threading
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from pulumi.runtime import Mocks
+from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, _resolve_callbacks
+from pulumi.runtime.proto import provider_pb2, resource_pb2
+from google.protobuf import empty_pb2
+
+from crossdock.engine.graph import STACK_TYPE, Resource
+from crossdock.engine.regions import AWS_PROVIDER_TYPE, RegionResolver
+from crossdock.engine.wire import SECRET_MASK, decode_struct, encode_struct, wrap_secret
+
+
+class RecordingMonitor(MockMonitor):
+    """Records resources, component outputs, reads and invokes while answering via `mocks`."""
+
+    def __init__(self, mocks: Mocks, project_dir: Path, resolver: RegionResolver) -> None:
+        super().__init__(mocks)
+        self.project_dir = Path(project_dir)
+        self.resolver = resolver
+        self.records: list[Resource] = []
+        self.reads: list[Resource] = []
+        self.registered_outputs: dict[str, dict[str, Any]] = {}
+        self.invokes: list[str] = []
+        self._source_cache: dict[str, tuple[str, bool]] = {}
+        self._transforms_by_urn: dict[str, list] = {}
+        self._prefix = str(self.project_dir) + "/"
+        self._lock = threading.Lock()
+
+    # -- resources -----------------------------------------------------------------------------
+    def RegisterResource(self, request):
+        urn = self.make_urn(request.parent, request.type, request.name)
+        type_ = request.type
+        if type_ == STACK_TYPE:
+            record = self._record(request, urn, {}, frozenset(), None, "", {})
+            record.source_file = record.source_line = None  # declared by the SDK, not by the program
+            self.records.append(record)
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+
+        inputs, secret_keys = decode_struct(request.object)
+        options: dict[str, Any] = {}
+        transforms = self._transforms_for(request, urn)
+        if transforms:
+            inputs, options = _apply_transforms(transforms, request, inputs)
+        provider_ref = request.provider
+        region = self.resolver.region_for(type_, inputs, provider_ref)
+        if type_ == AWS_PROVIDER_TYPE:
+            self.resolver.register_provider(inputs, urn=urn)
+
+        args = MockResourceArgs(
+            typ=type_,
+            name=request.name,
+            inputs=inputs,
+            provider=provider_ref,
+            resource_id=request.importId,
+            custom=request.custom,
+            transforms=transforms,
+        )
+        args.region = region  # type: ignore[attr-defined]  # lets OfflineMocks skip re-resolving
+        id_, state = self.mocks.new_resource(args)
+        id_ = id_ or ""
+        state = state if state is not None else {}
+        wire_state = state
+        if secret_keys:  # keep secret inputs secret in the outputs the program sees
+            wire_state = {k: wrap_secret(v) if k in secret_keys else v for k, v in state.items()}
+
+        record = self._record(request, urn, inputs, frozenset(secret_keys), region, id_, state)
+        for key, value in options.items():
+            setattr(record, key, value)
+        self.records.append(record)
+        self.resources[urn] = MockMonitor.ResourceRegistration(urn, id_, state)
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=id_, object=encode_struct(wire_state))
+
+    def ReadResource(self, request):
+        urn = self.make_urn(request.parent, request.type, request.name)
+        inputs, _ = decode_struct(request.properties)
+        region = self.resolver.region_for(request.type, inputs, request.provider)
+        args = MockResourceArgs(typ=request.type, name=request.name, inputs=inputs, provider=request.provider,
+                                resource_id=request.id, custom=True)
+        args.region = region  # type: ignore[attr-defined]
+        id_, state = self.mocks.new_resource(args)
+        state = state if state is not None else {}
+        record = Resource(
+            urn=urn, type=request.type, name=request.name, custom=True, parent=request.parent,
+            provider=_provider_urn(request.provider), region=region, dependencies=list(request.dependencies),
+            property_dependencies={}, inputs=inputs, outputs=state, id=id_ or request.id,
+        )
+        self.reads.append(record)
+        self.resources[urn] = MockMonitor.ResourceRegistration(urn, id_ or request.id, state)
+        return resource_pb2.ReadResourceResponse(urn=urn, id=id_ or request.id, properties=encode_struct(state))
+
+    def RegisterResourceOutputs(self, request):
+        outputs, secret_keys = decode_struct(request.outputs)
+        for key in secret_keys:  # shown like `pulumi stack output` shows secrets
+            outputs[key] = SECRET_MASK
+        self.registered_outputs[request.urn] = outputs
+        return empty_pb2.Empty()
+
+    # -- invokes ---------------------------------------------------------------------------------
+    def Invoke(self, request):
+        if request.tok == "pulumi:pulumi:getResource":
+            return super().Invoke(request)
+        args, _ = decode_struct(request.args)
+        self.invokes.append(request.tok)
+        result = self.mocks.call(MockCallArgs(token=request.tok, args=args, provider=request.provider))
+        if isinstance(result, dict):
+            ret, failures = result, None
+        else:
+            ret, failures = result[0], result[1]
+        failures = [provider_pb2.CheckFailure(property=p, reason=r) for p, r in failures or []]
+        return resource_pb2.ResourceInvokeResponse(failures=failures, **{"return": encode_struct(ret or {})})
+
+    # -- helpers -----------------------------------------------------------------------------------
+    def _transforms_for(self, request, urn: str) -> list:
+        """Transforms that apply, in the engine's order: the resource's own, its ancestors', the stack's.
+
+        The SDK's plain MockMonitor ignores transforms; the real engine runs them before the
+        provider sees the inputs, and policies see the transformed inputs, so the recorder runs them.
+        """
+        own = _resolve_callbacks(request.transforms) if request.transforms else []
+        inherited = self._transforms_by_urn.get(request.parent)
+        chain = own + inherited if inherited else own
+        if chain:
+            self._transforms_by_urn[urn] = chain
+        return chain + self._stack_transforms if self._stack_transforms else chain
+
+    def _record(self, request, urn: str, inputs: dict[str, Any], secret_keys: frozenset[str], region: str | None,
+                id_: str, state: dict[str, Any]) -> Resource:
+        file, line = self._source(request)
+        prop_deps = request.propertyDependencies
+        return Resource(
+            urn=urn,
+            type=request.type,
+            name=request.name,
+            custom=request.custom,
+            parent=request.parent,
+            provider=_provider_urn(request.provider),
+            region=region,
+            dependencies=list(request.dependencies),
+            property_dependencies={k: list(v.urns) for k, v in prop_deps.items()} if prop_deps else {},
+            inputs=inputs,
+            outputs=state,
+            id=id_,
+            protect=bool(request.protect),
+            retain_on_delete=bool(request.retainOnDelete),
+            delete_before_replace=bool(request.deleteBeforeReplace),
+            ignore_changes=list(request.ignoreChanges),
+            aliases=_aliases(request) if (request.aliases or request.aliasURNs) else [],
+            secret_inputs=secret_keys,
+            source_file=file,
+            source_line=line,
+        )
+
+    def _source(self, request) -> tuple[str | None, int | None]:
+        """Where the program declared the resource, relative to the project when inside it.
+
+        The SDK reports the caller of the resource class's constructor; for classes with
+        an extra constructor layer (providers, some third-party components) that caller is
+        library code, so fall back to the first stack frame inside the project.
+        """
+        if not request.HasField("sourcePosition"):
+            return None, None
+        pos = request.sourcePosition
+        file, in_project = self._relative(pos.uri)
+        if in_project:
+            return file, (pos.line or None)
+        for frame in request.stackTrace.frames:
+            candidate, inside = self._relative(frame.pc.uri)
+            if inside:
+                return candidate, (frame.pc.line or None)
+        return file, (pos.line or None)
+
+    def _relative(self, uri: str) -> tuple[str, bool]:
+        cached = self._source_cache.get(uri)
+        if cached is None:
+            path = unquote(urlparse(uri).path) if uri.startswith("file:") else uri
+            inside = path.startswith(self._prefix) and "site-packages" not in path and "dist-packages" not in path
+            cached = (path[len(self._prefix):] if inside else path, inside)
+            self._source_cache[uri] = cached
+        return cached
+
+
+def _apply_transforms(transforms: list, request, inputs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run resource transforms on the wire-named inputs; return new inputs and changed options."""
+    from pulumi import ResourceOptions
+    from pulumi.resource import ResourceTransformArgs
+
+    opts = ResourceOptions(
+        protect=request.protect,
+        ignore_changes=list(request.ignoreChanges) or None,
+        retain_on_delete=request.retainOnDelete,
+        delete_before_replace=request.deleteBeforeReplace,
+    )
+    for transform in transforms:
+        result = transform(ResourceTransformArgs(custom=request.custom, type_=request.type, name=request.name,
+                                                 props=inputs, opts=opts))
+        if inspect.isawaitable(result):
+            result = asyncio.run(_awaited(result))  # worker thread: no loop is running here
+        if result is not None:
+            inputs = dict(result.props) if result.props is not None else inputs
+            opts = result.opts if result.opts is not None else opts
+    options = {
+        "protect": bool(opts.protect),
+        "retain_on_delete": bool(opts.retain_on_delete),
+        "delete_before_replace": bool(opts.delete_before_replace),
+        "ignore_changes": list(opts.ignore_changes or []),
+    }
+    return inputs, options
+
+
+async def _awaited(awaitable):
+    return await awaitable
+
+
+def _provider_urn(ref: str) -> str:
+    """Provider references are `urn::id`; the graph keeps the URN ("" = default provider)."""
+    if not ref:
+        return ""
+    urn, sep, _ = ref.rpartition("::")
+    return urn if sep else ref
+
+
+def _aliases(request) -> list[Any]:
+    out: list[Any] = list(request.aliasURNs)
+    for alias in request.aliases:
+        if alias.urn:
+            out.append(alias.urn)
+        else:
+            spec = alias.spec
+            entry = {k: getattr(spec, k) for k in ("name", "type", "stack", "project") if getattr(spec, k)}
+            if spec.parentUrn:
+                entry["parent"] = spec.parentUrn
+            if spec.noParent:
+                entry["noParent"] = True
+            out.append(entry)
+    return out

@@ -1,0 +1,1 @@
+"""The offline policy gate: evaluate the pack in-process, apply waivers, report."""

@@ -1,0 +1,61 @@
+"""`crossdock check`: plan offline, evaluate the pack, apply waivers, decide.
+
+The profile follows the stack's tier when the project is a crossdock blueprint
+(`crossdock:environment.tier`); other projects get `--profile`, default production.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from crossdock.engine import Plan, run_program
+from crossdock.gate.evaluate import evaluate
+from crossdock.gate.findings import GateResult
+from crossdock.gate.waivers import apply_waivers, load_waivers
+from policies.profiles import DEFAULT_PROFILE, PROFILE_FOR_TIER, Profile
+from policies.rules import RULES
+
+WAIVERS_FILE = Path("policies") / "waivers.yaml"
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    profile: Profile | None = None
+    waivers: Path | None = None
+    today: dt.date | None = None
+
+
+def run_check(project_dir: Path, stack: str, options: CheckOptions = CheckOptions()) -> tuple[Plan, GateResult]:
+    """Plan the stack offline and gate it; raises CrossdockError for bad input."""
+    plan = run_program(project_dir, stack)
+    return plan, check_plan(plan, project_dir, options)
+
+
+def check_plan(plan: Plan, project_dir: Path, options: CheckOptions = CheckOptions()) -> GateResult:
+    """Gate an existing plan (the benchmark times this separately from planning)."""
+    profile = options.profile or profile_for(plan)
+    findings = evaluate(plan, RULES, profile)
+    waivers_path = options.waivers or (project_dir / WAIVERS_FILE)
+    outcome = apply_waivers(findings, load_waivers(waivers_path), plan.stack, options.today)
+    return GateResult(
+        project=plan.project,
+        stack=plan.stack,
+        profile=profile.value,
+        resources=sum(1 for resource in plan.resources if resource.custom),
+        findings=outcome.findings,
+        rules_run=[rule.id for rule in RULES],
+        notes=outcome.notes,
+    )
+
+
+def profile_for(plan: Plan) -> Profile:
+    """The profile a crossdock stack's tier calls for; the default for other projects."""
+    raw = plan.config.get("crossdock:environment")
+    try:
+        environment = json.loads(raw) if isinstance(raw, str) else raw
+        return PROFILE_FOR_TIER[environment["tier"]]
+    except (TypeError, ValueError, KeyError):
+        return DEFAULT_PROFILE

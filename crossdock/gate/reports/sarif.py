@@ -1,0 +1,62 @@
+"""SARIF 2.1.0, so code scanning annotates the pull request on the line that declared the resource."""
+
+from __future__ import annotations
+
+import json
+
+from crossdock.gate.findings import Enforcement, GateResult
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def render_sarif(result: GateResult) -> str:
+    findings = result.sorted_findings()
+    rules: dict[str, dict] = {}
+    for finding in findings:
+        rules.setdefault(
+            finding.rule,
+            {
+                "id": finding.rule,
+                "shortDescription": {"text": finding.description or finding.rule},
+                "help": {"text": finding.remediation or finding.description or finding.rule},
+                "properties": {"severity": finding.severity, "source": finding.source.value},
+            },
+        )
+    results = []
+    for finding in findings:
+        entry = {
+            "ruleId": finding.rule,
+            "ruleIndex": list(rules).index(finding.rule),
+            "level": "error" if finding.enforcement is Enforcement.MANDATORY else "warning",
+            "message": {"text": f"{finding.message} [{finding.name}]"},
+            "locations": [_location(finding)],
+            "properties": {"urn": finding.urn, "type": finding.type, "enforcement": finding.enforcement.value},
+        }
+        if finding.waived:
+            entry["suppressions"] = [{"kind": "external", "justification": finding.reason or ""}]
+        results.append(entry)
+    document = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "crossdock",
+                        "rules": list(rules.values()),
+                    }
+                },
+                "automationDetails": {"id": f"crossdock/{result.project}/{result.stack}"},
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def _location(finding) -> dict:
+    """Point at the program line that declared the resource; fall back to the project file."""
+    physical: dict = {"artifactLocation": {"uri": finding.file or "Pulumi.yaml"}}
+    if finding.line:
+        physical["region"] = {"startLine": finding.line}
+    return {"physicalLocation": physical, "logicalLocations": [{"name": finding.name, "fullyQualifiedName": finding.urn}]}

@@ -1,0 +1,27 @@
+"""Every crossdock rule, in report order: resilience, then security, then tenant isolation."""
+
+from policies.rule import Rule
+from policies.rules import (
+    encryption,
+    exposure,
+    least_privilege,
+    resilience_data,
+    resilience_messaging,
+    resilience_network,
+    resilience_observability,
+    tenant,
+)
+
+RULES: list[Rule] = [
+    *resilience_data.RULES,
+    *resilience_messaging.RULES,
+    *resilience_observability.RULES,
+    *resilience_network.RULES,
+    *least_privilege.RULES,
+    *exposure.RULES,
+    *encryption.RULES,
+    *tenant.RULES,
+]
+
+RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+assert len(RULES_BY_ID) == len(RULES), "rule ids must be unique"
