@@ -101,10 +101,12 @@ class DisasterRecovery(pulumi.ComponentResource):
       `dr_vpc_cidr`) with data subnets only, no internet route, and a security group
       that admits PostgreSQL from that VPC alone. It is created only when some
       database has a secondary; restores for backup-restore build theirs at recovery.
-    - Secondaries always skip the final snapshot: Aurora cannot snapshot a cluster
-      that is a global secondary on deletion, and the primary plus the DR backup
-      vault already hold the data. Deletion protection and `protect` still guard
-      them in production.
+    - Secondaries always skip the final snapshot: their storage is a replica of the
+      primary's, which takes its own final snapshot and whose recovery points AWS
+      Backup already copies to the DR vault; a second snapshot would only duplicate
+      them. Deletion protection and `protect` still guard secondaries in production.
+    - `dr_endpoints` are the secondaries' cluster (writer) endpoints: they serve
+      traffic once the secondary is promoted, which is what failover runbooks need.
     """
 
     def __init__(self, name: str, args: DisasterRecoveryArgs, opts: pulumi.ResourceOptions | None = None) -> None:

@@ -105,7 +105,7 @@ def _plan_command(args: argparse.Namespace) -> int:
             plan.write_json(path)
         except OSError as exc:
             raise CrossdockError(f"cannot write plan JSON to {path}: {exc.strerror or exc}") from exc
-        console.print(f"Plan JSON written to {path}", markup=False, highlight=False)
+        console.print(f"Plan JSON written to {path}", markup=False, highlight=False, soft_wrap=True)
     return EXIT_OK
 
 

@@ -148,7 +148,9 @@ def compute(type_: str, name: str, inputs: dict[str, Any], region: str, default_
     if type_.split(":", 2)[1].split("/", 1)[0] not in GLOBAL_MODULES:
         state.setdefault("region", region)  # pulumi-aws 7 reports the region of regional resources
     tags = inputs.get("tags")
-    if default_tags or isinstance(tags, dict):
+    if is_unknown(tags):
+        state["tagsAll"] = UNKNOWN
+    elif default_tags or isinstance(tags, dict):
         state["tagsAll"] = {**(default_tags or {}), **(tags if isinstance(tags, dict) else {})}
     if isinstance(id_, str) and UNKNOWN in id_:
         id_ = UNKNOWN

@@ -84,6 +84,8 @@ class Plan:
     project_dir: Path | None = None
     config: dict[str, str] = field(default_factory=dict)
     """The stack config the program saw (secure values are placeholders)."""
+    reads: list[Resource] = field(default_factory=list)
+    """Existing resources the program looked up with `.get()` (not created, not in `resources`)."""
     _by_urn: dict[str, Resource] | None = field(default=None, init=False, repr=False, compare=False)
     _children: dict[str, list[Resource]] | None = field(default=None, init=False, repr=False, compare=False)
 

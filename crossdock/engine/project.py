@@ -119,7 +119,8 @@ def load_project(directory: Path | str) -> Project:
     """Read `<directory>/Pulumi.yaml`; raise ProjectError (one line, naming the file) if unusable."""
     directory = Path(directory).resolve()
     if not directory.is_dir():
-        raise ProjectError(f"project directory {display_path(directory)} does not exist")
+        problem = "is not a directory" if directory.exists() else "does not exist"
+        raise ProjectError(f"project directory {display_path(directory)} {problem}")
     project_file = next((directory / n for n in PROJECT_FILES if (directory / n).is_file()), None)
     if project_file is None:
         raise ProjectError(f"no Pulumi.yaml in {display_path(directory)}: not a Pulumi project")

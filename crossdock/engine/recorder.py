@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import threading
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -37,11 +37,10 @@ class RecordingMonitor(MockMonitor):
         self.records: list[Resource] = []
         self.reads: list[Resource] = []
         self.registered_outputs: dict[str, dict[str, Any]] = {}
-        self.invokes: list[str] = []
+        self.warnings: list[str] = []
         self._source_cache: dict[str, tuple[str, bool]] = {}
         self._transforms_by_urn: dict[str, list] = {}
-        self._prefix = str(self.project_dir) + "/"
-        self._lock = threading.Lock()
+        self._prefix = str(self.project_dir) + os.sep
 
     # -- resources -----------------------------------------------------------------------------
     def RegisterResource(self, request):
@@ -80,6 +79,10 @@ class RecordingMonitor(MockMonitor):
         if secret_keys:  # keep secret inputs secret in the outputs the program sees
             wire_state = {k: wrap_secret(v) if k in secret_keys else v for k, v in state.items()}
 
+        if request.remote:
+            self.warnings.append(
+                f"component {type_} {request.name!r} is implemented by a provider plugin; its children are not planned offline"
+            )
         record = self._record(request, urn, inputs, frozenset(secret_keys), region, id_, state)
         for key, value in options.items():
             setattr(record, key, value)
@@ -98,7 +101,7 @@ class RecordingMonitor(MockMonitor):
         state = state if state is not None else {}
         record = Resource(
             urn=urn, type=request.type, name=request.name, custom=True, parent=request.parent,
-            provider=_provider_urn(request.provider), region=region, dependencies=list(request.dependencies),
+            provider=_provider_urn(request.provider), region=region, dependencies=sorted(request.dependencies),
             property_dependencies={}, inputs=inputs, outputs=state, id=id_ or request.id,
         )
         self.reads.append(record)
@@ -117,7 +120,6 @@ class RecordingMonitor(MockMonitor):
         if request.tok == "pulumi:pulumi:getResource":
             return super().Invoke(request)
         args, _ = decode_struct(request.args)
-        self.invokes.append(request.tok)
         result = self.mocks.call(MockCallArgs(token=request.tok, args=args, provider=request.provider))
         if isinstance(result, dict):
             ret, failures = result, None
@@ -152,8 +154,9 @@ class RecordingMonitor(MockMonitor):
             parent=request.parent,
             provider=_provider_urn(request.provider),
             region=region,
-            dependencies=list(request.dependencies),
-            property_dependencies={k: list(v.urns) for k, v in prop_deps.items()} if prop_deps else {},
+            # The SDK builds these from sets (random order per process); sorted keeps plans reproducible.
+            dependencies=sorted(request.dependencies),
+            property_dependencies={k: sorted(prop_deps[k].urns) for k in sorted(prop_deps)} if prop_deps else {},
             inputs=inputs,
             outputs=state,
             id=id_,

@@ -20,7 +20,9 @@ import runpy
 import sys
 import threading
 import traceback
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +38,7 @@ from crossdock.engine.graph import STACK_TYPE, Plan, tree_order
 from crossdock.engine.mocks import OfflineMocks
 from crossdock.engine.project import Project, StackConfig, display_path, load_project, load_stack
 from crossdock.engine.recorder import RecordingMonitor
-from crossdock.engine.regions import DEFAULT_REGION, RegionResolver, is_aws_type
+from crossdock.engine.regions import DEFAULT_REGION, RegionResolver
 from crossdock.errors import CrossdockError, ProgramError, one_line
 
 ORGANIZATION = "organization"
@@ -59,22 +61,62 @@ def run_program(project_dir: Path | str, stack: str) -> Plan:
 
 def run_stack(stack_config: StackConfig) -> Plan:
     """Run an already-loaded stack (see `load_project`/`load_stack`)."""
-    outcome: dict[str, Any] = {}
-    caller_cwd = os.getcwd()  # messages name files relative to where the user is, not the program dir
+    project = stack_config.project
+    program = str(project.program)
+    with _RUN_LOCK:
+        with _program_environment(project):
+            session = _in_thread(
+                lambda: runpy.run_path(program, run_name="__main__"),
+                project=project.name,
+                stack=stack_config.stack,
+                config=stack_config.config,
+                secret_keys=stack_config.secret_keys,
+                project_dir=project.directory,
+            )
+    # Back in the caller's working directory: file names in messages are relative to it.
+    if session.error is not None:
+        if isinstance(session.error, (KeyboardInterrupt, CrossdockError)):
+            raise session.error
+        message = describe_failure(session.error, project, stack_config, session.first_seen)
+        raise ProgramError(message) from session.error
+    session.raise_logged_error()
+    return session.plan(
+        warnings=list(stack_config.warnings),
+        missing_region=None if stack_config.aws_region else f"aws:region is not set in {display_path(stack_config.file)}",
+    )
 
-    def target() -> None:
-        try:
-            outcome["plan"] = _run(stack_config, caller_cwd)
-        except BaseException as exc:  # noqa: BLE001 - handed to the calling thread
-            outcome["error"] = exc
 
-    with _RUN_LOCK, _program_environment(stack_config.project):
-        thread = threading.Thread(target=target, name=f"crossdock-{stack_config.stack}", daemon=True)
-        thread.start()
-        thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["plan"]
+def run_callable(
+    fn: Callable[[], Any],
+    *,
+    config: Mapping[str, str] | None = None,
+    secret_keys: Iterable[str] = (),
+    project: str = "crossdock",
+    stack: str = "test",
+    project_dir: Path | str | None = None,
+) -> Plan:
+    """Run `fn` as a Pulumi program (inside a stack, with the offline mocks) and return its Plan.
+
+    For component tests: build resources in `fn`, assert on the recorded graph. `config`
+    holds fully qualified keys (`aws:region`, `crossdock:environment`, ...). Exceptions
+    from `fn` (directly or inside an apply) propagate unchanged; a `pulumi.log.error`
+    raises ProgramError. Source files are reported relative to `project_dir` (default:
+    the working directory).
+    """
+    config = dict(config or {})
+    with _RUN_LOCK:
+        session = _in_thread(
+            fn,
+            project=project,
+            stack=stack,
+            config=config,
+            secret_keys=frozenset(secret_keys),
+            project_dir=Path(project_dir or os.getcwd()).resolve(),
+        )
+    if session.error is not None:
+        raise session.error
+    session.raise_logged_error()
+    return session.plan(warnings=[], missing_region=None if config.get("aws:region") else "aws:region is not set")
 
 
 class RecordingEngine(MockEngine):
@@ -98,81 +140,105 @@ class RecordingEngine(MockEngine):
         return empty_pb2.Empty()
 
 
-def _run(stack_config: StackConfig, caller_cwd: str) -> Plan:
-    project = stack_config.project
-    resolver = RegionResolver.from_config(stack_config.config)
-    mocks = OfflineMocks(resolver)
-    monitor = RecordingMonitor(mocks, project.directory, resolver)
-    engine = RecordingEngine()
+@dataclass
+class _Session:
+    """One program run: what the monitor, mocks and engine recorded, and how it ended."""
 
+    project: str
+    stack: str
+    config: dict[str, str]
+    project_dir: Path
+    monitor: RecordingMonitor
+    mocks: OfflineMocks
+    engine: RecordingEngine
+    error: BaseException | None = None
+    first_seen: dict[int, traceback.StackSummary] = field(default_factory=dict)
+
+    def raise_logged_error(self) -> None:
+        if self.engine.errors:
+            raise ProgramError(f"the program logged an error: {self.engine.errors[0]}")
+
+    def plan(self, warnings: list[str], missing_region: str | None) -> Plan:
+        records = list(self.monitor.records)
+        stack_outputs: dict[str, Any] = {}
+        for record in records:
+            if record.type == STACK_TYPE:
+                stack_outputs = self.monitor.registered_outputs.get(record.urn, {})
+                record.outputs = stack_outputs
+            elif not record.custom:
+                record.outputs = self.monitor.registered_outputs.get(record.urn, record.outputs)
+        if missing_region and any(r.region for r in records):
+            warnings.append(f"{missing_region}; AWS resources without an explicit region are planned in {DEFAULT_REGION}")
+        warnings.extend(self.engine.warnings)
+        warnings.extend(self.monitor.warnings)
+        warnings.extend(self.mocks.warnings)
+        return Plan(
+            project=self.project,
+            stack=self.stack,
+            resources=tree_order(records),
+            outputs=stack_outputs,
+            warnings=list(dict.fromkeys(warnings)),
+            project_dir=self.project_dir,
+            config=dict(self.config),
+            reads=list(self.monitor.reads),
+        )
+
+
+def _in_thread(program: Callable[[], Any], **kwargs: Any) -> _Session:
+    """Run `_execute` on a fresh thread, whose empty context isolates the SDK's state."""
+    result: list[_Session] = []
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(_execute(program, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - engine bug; re-raised in the caller
+            failure.append(exc)
+
+    thread = threading.Thread(target=target, name=f"crossdock-{kwargs['stack']}", daemon=True)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return result[0]
+
+
+def _execute(program: Callable[[], Any], *, project: str, stack: str, config: Mapping[str, str],
+             secret_keys: frozenset[str], project_dir: Path) -> _Session:
+    """Configure the SDK for an offline preview and run `program` inside the stack."""
+    resolver = RegionResolver.from_config(config)
+    mocks = OfflineMocks(resolver)
+    session = _Session(
+        project=project,
+        stack=stack,
+        config=dict(config),
+        project_dir=project_dir,
+        monitor=RecordingMonitor(mocks, project_dir, resolver),
+        mocks=mocks,
+        engine=RecordingEngine(),
+    )
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     failures = _FailureTracebacks()
     loop.set_task_factory(failures.task_factory)
     try:
-        settings.reset_options(
-            project=project.name,
-            stack=stack_config.stack,
-            root_directory=str(project.directory),
-            preview=True,
-            organization=ORGANIZATION,
-        )
-        pulumi_config.set_all_config(dict(stack_config.config), sorted(stack_config.secret_keys))
+        settings.reset_options(project=project, stack=stack, root_directory=str(project_dir), preview=True,
+                               organization=ORGANIZATION)
+        pulumi_config.set_all_config(dict(config), sorted(secret_keys))
         # set_mocks creates and finishes a root Stack when none exists; run_in_stack must
         # create the real one (it owns the exports), so hold the slot during set_mocks.
         settings.ROOT.set(_PLACEHOLDER_ROOT)  # type: ignore[arg-type]
-        set_mocks(mocks, project=project.name, stack=stack_config.stack, preview=True, monitor=monitor,
-                  organization=ORGANIZATION)
+        set_mocks(mocks, project=project, stack=stack, preview=True, monitor=session.monitor, organization=ORGANIZATION)
         settings.ROOT.set(None)
-        settings.SETTINGS.engine = engine
-
-        program = str(project.program)
-        error: BaseException | None = None
+        settings.SETTINGS.engine = session.engine
         try:
-            loop.run_until_complete(run_in_stack(lambda: runpy.run_path(program, run_name="__main__")))
-        except BaseException as exc:  # noqa: BLE001 - reported as ProgramError below
-            error = exc
+            loop.run_until_complete(run_in_stack(program))
+        except BaseException as exc:  # noqa: BLE001 - the caller decides how to report it
+            session.error = exc
     finally:
         _close_loop(loop)
-
-    if error is not None:
-        if isinstance(error, (KeyboardInterrupt, CrossdockError)):
-            raise error
-        raise ProgramError(describe_failure(error, project, stack_config, failures.first_seen, caller_cwd)) from error
-    if engine.errors:
-        raise ProgramError(f"the program logged an error: {engine.errors[0]}")
-    return _build_plan(stack_config, monitor, mocks, engine, caller_cwd)
-
-
-def _build_plan(stack_config: StackConfig, monitor: RecordingMonitor, mocks: OfflineMocks, engine: RecordingEngine,
-                caller_cwd: str) -> Plan:
-    records = list(monitor.records)
-    stack_outputs: dict[str, Any] = {}
-    for record in records:
-        if record.type == STACK_TYPE:
-            stack_outputs = monitor.registered_outputs.get(record.urn, {})
-            record.outputs = stack_outputs
-        elif not record.custom:
-            record.outputs = monitor.registered_outputs.get(record.urn, record.outputs)
-
-    warnings = list(stack_config.warnings)
-    if stack_config.aws_region is None and any(r.region for r in records):
-        warnings.append(
-            f"aws:region is not set in {display_path(stack_config.file, caller_cwd)}; AWS resources without an "
-            f"explicit region are planned in {DEFAULT_REGION}"
-        )
-    warnings.extend(engine.warnings)
-    warnings.extend(mocks.warnings)
-
-    return Plan(
-        project=stack_config.project.name,
-        stack=stack_config.stack,
-        resources=tree_order(records),
-        outputs=stack_outputs,
-        warnings=list(dict.fromkeys(warnings)),
-        project_dir=stack_config.project.directory,
-        config=dict(stack_config.config),
-    )
+    session.first_seen = failures.first_seen
+    return session
 
 
 class _FailureTracebacks:
@@ -202,7 +268,7 @@ class _FailureTracebacks:
 
 
 def describe_failure(error: BaseException, project: Project, stack_config: StackConfig | None = None,
-                     first_seen: dict[int, traceback.StackSummary] | None = None, base: str | None = None) -> str:
+                     first_seen: dict[int, traceback.StackSummary] | None = None) -> str:
     """One line: the exception text and `(at file:line)` of the innermost project frame."""
     for exc in _chain(error):
         if getattr(exc, "user_error", False) is True:
@@ -215,9 +281,9 @@ def describe_failure(error: BaseException, project: Project, stack_config: Stack
             text = f"{type(error).__name__}: {text}" if text else type(error).__name__
     if stack_config is not None and isinstance(error, pulumi.config.ConfigMissingError):
         how = "with `secure:` " if error.secret else ""
-        text = f"missing required configuration variable '{error.key}'; set it {how}in {display_path(stack_config.file, base)}"
+        text = f"missing required configuration variable '{error.key}'; set it {how}in {display_path(stack_config.file)}"
     elif stack_config is not None and isinstance(error, pulumi.config.ConfigTypeError):
-        text = f"{text}; fix it in {display_path(stack_config.file, base)}"
+        text = f"{text}; fix it in {display_path(stack_config.file)}"
     location = None
     for exc in _chain(error):
         frames = (first_seen or {}).get(id(exc)) or traceback.extract_tb(exc.__traceback__)

@@ -12,7 +12,6 @@ from typing import Any
 
 from rich import box
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -33,7 +32,7 @@ def render_plan(plan: Plan, console: Console) -> None:
     console.print(Text.assemble(("Previewing ", "bold"), ("(offline) ", "dim"), "stack ", (plan.stack, "bold cyan"),
                                 " of project ", (plan.project, "bold cyan")))
     console.print()
-    console.print(_tree_table(plan, console.width), no_wrap=True, overflow="ignore", crop=False)
+    console.print(_tree_lines(plan, console.width), no_wrap=True, overflow="ignore", crop=False)
     console.print()
     console.print(_counts_table(plan))
     if plan.warnings:
@@ -47,7 +46,7 @@ def render_plan(plan: Plan, console: Console) -> None:
         console.print(f"    {key}: {_short(value, 100)}", highlight=False, markup=False, overflow="ellipsis", no_wrap=True)
 
 
-def _tree_table(plan: Plan, width: int) -> Text:
+def _tree_lines(plan: Plan, width: int) -> Text:
     """The preview tree as fixed-width lines; on narrow consoles Info, then Type and
     Name are shortened (with an ellipsis) so the region always stays visible."""
     rows = []
@@ -66,14 +65,15 @@ def _tree_table(plan: Plan, width: int) -> Text:
     nw = max(len(r[3]) for r in [header, *rows])
     rw = max(len(r[4]) for r in [header, *rows])
     iw = max(len(r[5]) for r in rows) if any(r[5] for r in rows) else 0
-    fixed = 2 + rw + 2  # marker + region + gaps
-    budget = width - fixed - 2
-    if tw + nw + (iw + 2 if iw else 0) > budget:
-        iw = max(0, min(iw, budget - tw - nw - 2))
-    if tw + nw + (iw + 2 if iw else 0) > budget:
-        iw = 0
-        spare = max(budget - 2, 20)
-        tw, nw = (tw, spare - tw) if tw < spare * 0.6 else (max(10, int(spare * 0.6)), spare - max(10, int(spare * 0.6)))
+    gap = 2
+    budget = width - 2 - gap - rw  # what is left for Type, Name and Info after marker and Region
+    if iw and tw + nw + iw + 2 * gap > budget:
+        iw = budget - tw - nw - 2 * gap
+        iw = iw if iw >= 8 else 0
+    if tw + nw + gap > budget:
+        room = max(budget - gap, 20)
+        tw = min(tw, max(10, room * 3 // 5))
+        nw = max(10, room - tw)
 
     out = Text()
     for i, (prefix, type_text, custom, name, region, info) in enumerate([header, *rows]):
@@ -83,12 +83,12 @@ def _tree_table(plan: Plan, width: int) -> Text:
         split = min(len(prefix), len(cell))
         out.append(cell[:split])  # tree lines unstyled; components in bold like the CLI
         out.append(cell[split:], style="bold" if is_header or not custom else "")
-        out.append("  ")
+        out.append(" " * gap)
         out.append(_fit(name, nw).ljust(nw), style="bold" if is_header else "")
-        out.append("  ")
+        out.append(" " * gap)
         out.append(region.ljust(rw), style="bold" if is_header else "cyan")
         if iw:
-            out.append("  ")
+            out.append(" " * gap)
             out.append(_fit(info, iw), style="bold" if is_header else "dim")
         out.rstrip()
         if i < len(rows):

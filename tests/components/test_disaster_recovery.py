@@ -258,7 +258,7 @@ def test_backup_restore_copies_backups_but_builds_no_global_database_or_dr_netwo
     assert {VAULT, PLAN, SELECTION, SECURE_BUCKET, REPLICATION} <= kinds
     dr = backup_restore[(DR, "prod-dr")].outputs
     assert dr["secondary_cluster_identifiers"] == {}
-    assert dr["dr_vpc_id"] is None
+    assert dr.get("dr_vpc_id") is None  # None outputs are not registered
     rules = {r["ruleName"]: r for r in backup_restore[(PLAN, "prod-dr-backup-plan")].inputs["rules"]}
     assert rules["transactional"]["schedule"] == "cron(0 5 * * ? *)"  # region RPO 240 min: daily
 
@@ -398,3 +398,24 @@ def test_component_registers_its_public_outputs(prod):
 )
 def test_dr_vpc_cidr_is_the_adjacent_block_inside_the_same_private_range(primary, dr):
     assert dr_vpc_cidr(IPv4Network(primary)) == IPv4Network(dr)
+
+
+def test_a_stack_without_a_dr_section_is_rejected():
+    no_dr = PROD.model_copy(update={"dr": None})
+
+    def build() -> None:
+        DisasterRecovery(
+            "prod-dr",
+            DisasterRecoveryArgs(
+                config=no_dr,
+                dr_provider=aws.Provider("prod-dr-us-west-2", region="us-west-2"),
+                databases={},
+                key_arns=KEYS,
+                dr_key_arns=DR_KEYS,
+                archive_bucket_name=ARCHIVE_NAME,
+                archive_bucket_arn=ARCHIVE_ARN,
+            ),
+        )
+
+    with pytest.raises(Exception, match="DisasterRecovery needs a stack with a dr section"):
+        run_callable(build, config={"aws:region": "us-east-1"})

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
 from crossdock.cli import main
 
 from .conftest import PROGRAMS, line_of
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch):
+    """Rich sizes output from COLUMNS; make it wide and fixed so assertions do not depend on the runner."""
+    monkeypatch.setenv("COLUMNS", "200")
+
 
 CONTRACT_RESOURCE_KEYS = {
     "urn", "type", "name", "custom", "parent", "provider", "region", "dependencies",
@@ -104,3 +113,19 @@ def test_help_describes_plan(capsys):
     assert caught.value.code == 0
     out = capsys.readouterr().out
     assert "--project DIR" in out and "--json FILE" in out and "no Pulumi CLI" in out
+
+
+def test_plan_json_is_reproducible_across_processes():
+    """Hash randomisation changes the SDK's set orders; the plan JSON must not change."""
+    root = PROGRAMS.parent.parent
+    runs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
+        result = subprocess.run(
+            [sys.executable, "-m", "crossdock.cli", "plan", "prod", "--project", str(PROGRAMS / "static-site"), "--json", "-"],
+            env=env, capture_output=True, text=True, check=True, timeout=120,
+        )
+        runs.append(result.stdout)
+    assert runs[0] == runs[1]
+    policy = next(r for r in json.loads(runs[0])["resources"] if r["name"] == "site-policy")
+    assert policy["dependencies"] == sorted(policy["dependencies"]) and len(policy["dependencies"]) == 2

@@ -273,6 +273,10 @@ def test_transforms_run_async_entrypoint_logs_and_reads():
     assert plan.outputs["queue_tags"] == {"owner": "ops", "tier": "batch", "managed-by": "transform"}  # + defaultTags
     assert plan.outputs["shared_vpc_id"] == "vpc-0123456789abcdef0"  # .get() keeps the id it asked for
     assert plan.by_name("shared-vpc") is None  # reads are not resources the program creates
+    assert {r.type: r.id for r in plan.reads} == {
+        "aws:ec2/vpc:Vpc": "vpc-0123456789abcdef0",
+        "pulumi:pulumi:StackReference": "acme/network/prod",
+    }
     assert plan.warnings == [
         "jobs queue has no DLQ (jobs)",
         "stack reference 'acme/network/prod' is not resolved offline; its outputs are empty",
@@ -286,6 +290,7 @@ def test_transforms_run_async_entrypoint_logs_and_reads():
         ("missing", "missing required configuration variable 'runtime-features:notSet'; set it in {file} (at program.py:{line})"),
         ("logerror", "the program logged an error: quota exceeded for this account"),
         ("exit", "the program called sys.exit(3) (at program.py:{line})"),
+        ("usererror", "Pulumi.usererror.yaml: runtime-features:mode: unsupported value"),
     ],
 )
 def test_program_failures_are_one_line(stack, message):

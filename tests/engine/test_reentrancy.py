@@ -35,10 +35,13 @@ def test_failed_run_leaves_no_state_behind():
 
 def test_caller_context_is_untouched():
     """Runs happen on their own thread: the caller's SDK settings and config stay as they were."""
-    before = (settings.get_project(), settings.get_stack(), settings.get_root_resource())
-    run_program(PROGRAMS / "webserver", "dev")
-    assert (settings.get_project(), settings.get_stack(), settings.get_root_resource()) == before
-    assert pulumi.Config("aws").get("region") is None
+    def snapshot():
+        return (settings.get_project(), settings.get_stack(), settings.get_root_resource(),
+                settings.get_monitor(), pulumi.Config("aws").get("region"))
+
+    before = snapshot()
+    run_program(PROGRAMS / "webserver", "dev")  # sets aws:region us-west-2 inside its own run
+    assert snapshot() == before
 
 
 def test_same_project_different_stacks():

@@ -13,6 +13,12 @@ elif mode == "logerror":
     pulumi.log.error("quota exceeded for this account")
 elif mode == "exit":
     sys.exit(3)
+elif mode == "usererror":
+
+    class StackConfigError(ValueError):
+        user_error = True  # like crossdock's config schema errors: the message is complete
+
+    raise StackConfigError("Pulumi.usererror.yaml: runtime-features:mode: unsupported value")
 
 
 def tag_queues(args: pulumi.ResourceTransformArgs):
