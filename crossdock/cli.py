@@ -125,6 +125,94 @@ register(
 )
 
 
+# -- check ----------------------------------------------------------------------------------
+
+
+def _check_arguments(parser: argparse.ArgumentParser) -> None:
+    add_stack_arguments(parser)
+    parser.add_argument(
+        "--profile",
+        choices=["production", "development"],
+        default=None,
+        help="rule profile: production makes every rule mandatory; development makes resilience rules advisory "
+        "(default: from the stack's crossdock:environment.tier, else production)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=["text", "json", "sarif", "junit"],
+        default="text",
+        help="report format (default: text); json/sarif/junit go to --output or stdout",
+    )
+    parser.add_argument("--output", metavar="FILE", type=Path, default=None, help="write the report to FILE")
+    parser.add_argument(
+        "--waivers",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help="waivers file (default: policies/waivers.yaml in the project, if present)",
+    )
+
+
+def _check_command(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from crossdock.gate.check import CheckOptions, run_check
+    from crossdock.gate.reports import RENDERERS
+    from crossdock.gate.reports.text import print_text
+    from policies.profiles import Profile
+
+    options = CheckOptions(profile=Profile(args.profile) if args.profile else None, waivers=args.waivers)
+    _, result = run_check(project_dir(args), args.stack, options)
+    if args.format == "text":
+        if args.output:
+            with _open_output(args.output) as handle:
+                print_text(result, Console(file=handle, width=160, no_color=True))
+        else:
+            console = Console(file=sys.stdout)
+            if not console.is_terminal and "COLUMNS" not in os.environ:
+                console.width = 160
+            print_text(result, console)
+    else:
+        report = RENDERERS[args.format](result)
+        if args.output:
+            with _open_output(args.output) as handle:
+                handle.write(report)
+        else:
+            sys.stdout.write(report)
+    if args.output:
+        summary = result.summary()
+        verdict = "passed" if result.passed else "FAILED"
+        print(
+            f"crossdock check {result.stack}: {verdict} ({summary['mandatory']} mandatory, {summary['advisory']} advisory, "
+            f"{summary['waived']} waived); {args.format} report written to {args.output}"
+        )
+    return EXIT_OK if result.passed else EXIT_GATE_FAILED
+
+
+def _open_output(path: Path):
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise CrossdockError(f"cannot write report to {path}: {exc.strerror or exc}") from exc
+
+
+register(
+    Command(
+        name="check",
+        help="plan offline and gate the result with the policy pack",
+        description=(
+            "Run the project's Pulumi program for STACK offline, evaluate the crossdock policy pack's rule "
+            "objects in-process (the same objects `pulumi preview --policy-pack policies` runs), apply "
+            "waivers from policies/waivers.yaml, and report. Exit codes: 0 the gate passed; 1 a mandatory "
+            "finding is not waived; 2 bad input (unknown stack, invalid stack or waivers file, the program failed)."
+        ),
+        add_arguments=_check_arguments,
+        run=_check_command,
+    )
+)
+
+
 # -- entry point ----------------------------------------------------------------------------
 
 
