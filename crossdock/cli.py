@@ -86,17 +86,13 @@ def _plan_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _plan_command(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
     from crossdock.engine.view import render_plan
 
     plan = run_plan(args)
     if args.json_file == "-":
         sys.stdout.write(plan.dumps() + "\n")
         return EXIT_OK
-    console = Console(file=sys.stdout)
-    if not console.is_terminal and "COLUMNS" not in os.environ:
-        console.width = 160  # CI logs: wide enough for long type tokens and names
+    console = _stdout_console()
     render_plan(plan, console)
     if args.json_file:
         path = Path(args.json_file)
@@ -145,6 +141,11 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--output", metavar="FILE", type=Path, default=None, help="write the report to FILE")
     parser.add_argument(
+        "--show-plan",
+        action="store_true",
+        help="print the planned resource tree (as `crossdock plan` does) before the gate report",
+    )
+    parser.add_argument(
         "--waivers",
         metavar="FILE",
         type=Path,
@@ -162,16 +163,18 @@ def _check_command(args: argparse.Namespace) -> int:
     from policies.profiles import Profile
 
     options = CheckOptions(profile=Profile(args.profile) if args.profile else None, waivers=args.waivers)
-    _, result = run_check(project_dir(args), args.stack, options)
+    plan, result = run_check(project_dir(args), args.stack, options)
+    if args.show_plan:
+        from crossdock.engine.view import render_plan
+
+        render_plan(plan, _stdout_console())
+        print()
     if args.format == "text":
         if args.output:
             with _open_output(args.output) as handle:
                 print_text(result, Console(file=handle, width=160, no_color=True))
         else:
-            console = Console(file=sys.stdout)
-            if not console.is_terminal and "COLUMNS" not in os.environ:
-                console.width = 160
-            print_text(result, console)
+            print_text(result, _stdout_console())
     else:
         report = RENDERERS[args.format](result)
         if args.output:
@@ -187,6 +190,15 @@ def _check_command(args: argparse.Namespace) -> int:
             f"{summary['waived']} waived); {args.format} report written to {args.output}"
         )
     return EXIT_OK if result.passed else EXIT_GATE_FAILED
+
+
+def _stdout_console():
+    from rich.console import Console
+
+    console = Console(file=sys.stdout)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = 160  # CI logs: wide enough for long type tokens and names
+    return console
 
 
 def _open_output(path: Path):
