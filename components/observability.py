@@ -24,17 +24,7 @@ import pulumi_aws as aws
 
 from components.integration_queue import IntegrationQueue
 from components.tags import base_tags
-from crossdock.config.schema import Criticality, Database, Kpi, RecoveryObjective, Severity, StackConfig, Tier
-
-# Application log retention per environment tier, the one place it is decided.
-# Production keeps a year: post-incident reviews and carrier/customer disputes come
-# back across a full peak season. Staging keeps a release cycle's worth of history
-# to compare regressions; development only needs the current sprint.
-LOG_RETENTION_DAYS: Mapping[Tier, int] = {
-    Tier.PRODUCTION: 365,
-    Tier.STAGING: 90,
-    Tier.DEVELOPMENT: 30,
-}
+from crossdock.config.schema import Criticality, Database, Kpi, RecoveryObjective, Severity, StackConfig
 
 # A stuck queue's severity follows its flow's business tier: fulfilment and partner
 # integrations (shipment events, ASN, billing triggers) page on-call because docks,
@@ -117,7 +107,9 @@ class Observability(pulumi.ComponentResource):
         self.alarm_names: list[str] = list(self.alarms)
 
         is_production = config.is_production
-        retention = LOG_RETENTION_DAYS[config.environment.tier]
+        # Retention per environment tier is decided once, in the config contract
+        # (crossdock.config.schema.LOG_RETENTION_DAYS), and shared with VPC flow logs.
+        retention = config.environment.log_retention_days
         self.log_groups: dict[Criticality, aws.cloudwatch.LogGroup] = {}
         for criticality in Criticality:
             self.log_groups[criticality] = aws.cloudwatch.LogGroup(
@@ -348,13 +340,13 @@ class Observability(pulumi.ComponentResource):
 
     def _kpi_alarm(self, kpi: Kpi) -> None:
         percentile = kpi.statistic.startswith("p")
+        condition = f"{kpi.metric} {kpi.statistic} {_COMPARISON_WORDS[kpi.comparison.value]} {kpi.threshold:g}"
         self._alarm(
             f"{self._env}-{kpi.name}",
             severity=kpi.severity,
             runbook=RUNBOOK_BUSINESS_KPI,
             description=(
-                f"{kpi.description or kpi.name} ({kpi.metric} {kpi.statistic} {_COMPARISON_WORDS[kpi.comparison.value]} "
-                f"{kpi.threshold:g}, or no data: a silent flow is an outage.)"
+                f"{kpi.description or kpi.name} ({condition}, or no data: a silent flow is an outage.)"
             ),
             tags=base_tags(self._config.environment, extra={"kpi": kpi.name}),
             namespace=kpi.namespace,

@@ -10,7 +10,7 @@ import pytest
 from components.integration_queue import IntegrationQueue, IntegrationQueueArgs
 from crossdock.config import load_stack_file
 from crossdock.config.schema import Criticality, Tier
-from crossdock.engine import run_callable
+from crossdock.engine import STACK_TYPE, run_callable
 
 ROOT = Path(__file__).resolve().parents[2]
 PROD = load_stack_file(ROOT / "stacks" / "Pulumi.prod.yaml")
@@ -72,7 +72,8 @@ def test_standard_flow_has_exactly_queue_dlq_redrive_allow_and_two_tls_policies(
         (POLICY, "prod-carrier-events-tls-only"),
         (POLICY, "prod-carrier-events-dlq-tls-only"),
     }
-    assert set(standard) == children | {(COMPONENT, "prod-carrier-events")}
+    # Nothing else is registered: the stack, the component and these five children.
+    assert set(standard) == children | {(COMPONENT, "prod-carrier-events"), (STACK_TYPE, "crossdock-test")}
 
 
 def test_source_queue_takes_name_retention_visibility_and_key_from_the_spec(standard):
@@ -103,6 +104,7 @@ def test_redrive_policy_points_at_the_dlq_with_the_configured_receive_count(stan
     dlq = standard[(QUEUE, "prod-carrier-events-dlq")]
     policy = json.loads(queue.inputs["redrivePolicy"])
     assert policy == {"deadLetterTargetArn": _arn_of(dlq), "maxReceiveCount": 5}
+    assert _arn_of(dlq) == "arn:aws:sqs:us-east-1:123456789012:prod-carrier-events-dlq"
     assert dlq.urn in queue.property_dependencies["redrivePolicy"]
 
 
@@ -110,7 +112,9 @@ def test_redrive_allow_policy_admits_only_the_source_queue(standard):
     queue = standard[(QUEUE, "prod-carrier-events")]
     dlq = standard[(QUEUE, "prod-carrier-events-dlq")]
     allow = standard[(REDRIVE_ALLOW, "prod-carrier-events-dlq-redrive-allow")]
-    assert allow.inputs["queueUrl"] == _url_of(dlq)
+    assert allow.inputs["queueUrl"] == _url_of(dlq) == (
+        "https://sqs.us-east-1.amazonaws.com/123456789012/prod-carrier-events-dlq"
+    )
     assert json.loads(allow.inputs["redriveAllowPolicy"]) == {
         "redrivePermission": "byQueue",
         "sourceQueueArns": [_arn_of(queue)],

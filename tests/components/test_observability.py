@@ -141,7 +141,8 @@ def test_queue_age_alarm_watches_the_recorded_queue_against_the_flow_threshold(p
     assert inputs["namespace"] == "AWS/SQS"
     assert inputs["metricName"] == "ApproximateAgeOfOldestMessage"
     assert inputs["statistic"] == "Maximum"
-    assert inputs["dimensions"] == {"QueueName": queue.outputs["name"]} == {"QueueName": "prod-shipment-confirmations.fifo"}
+    assert queue.outputs["name"] == "prod-shipment-confirmations.fifo"
+    assert inputs["dimensions"] == {"QueueName": queue.outputs["name"]}
     assert inputs["threshold"] == 120.0
     assert inputs["comparisonOperator"] == "GreaterThanThreshold"
     assert inputs["period"] == 60 and inputs["evaluationPeriods"] == 1
@@ -169,7 +170,9 @@ def test_lower_tiers_page_less():
         PROD.queues[0].model_copy(update={"name": "analytics-feed", "criticality": Criticality.DEFERRED_ANALYTICS}),
     )
     alarms = _alarms(_build(queues=specs, clusters={}, dr_secondaries={}, with_dr_provider=False))
-    severities = {name: alarm.inputs["tags"]["severity"] for name, alarm in alarms.items() if "kpi" not in alarm.inputs["tags"]}
+    severities = {
+        name: alarm.inputs["tags"]["severity"] for name, alarm in alarms.items() if "flow" in alarm.inputs["tags"]
+    }
     assert severities == {
         "prod-nightly-report-oldest-message-age": "warning",
         "prod-nightly-report-dlq-not-empty": "info",
@@ -314,10 +317,10 @@ def test_dashboard_puts_business_flow_before_infrastructure(prod):
 
 
 def test_dr_secondaries_without_a_dr_provider_are_refused():
-    with pytest.raises(Exception, match="dr_provider, dr_alert_topic_arn is missing"):
+    with pytest.raises(ValueError, match="dr_provider, dr_alert_topic_arn is missing"):
         _build(queues=(), clusters={}, with_dr_provider=False)
 
 
 def test_cluster_of_an_undeclared_database_is_refused():
-    with pytest.raises(Exception, match=r"cluster_identifiers\['billing'\] names no database"):
+    with pytest.raises(ValueError, match=r"cluster_identifiers\['billing'\] names no database"):
         _build(queues=(), clusters={"billing": "prod-billing"}, dr_secondaries={}, with_dr_provider=False)
