@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.tags import base_tags
+from components.tags import data_store_tags
 from crossdock.config.schema import Database, StackConfig
 
 POSTGRES_PORT = 5432
@@ -73,7 +73,7 @@ class AuroraDatabase(pulumi.ComponentResource):
         data_class = config.data_class(spec.data_class)
         production = config.is_production
         identifier = f"{config.environment.name}-{spec.name}"
-        tags = base_tags(config.environment, data_class=spec.data_class, extra={"database": spec.name})
+        tags = {**data_store_tags(config, spec.data_class), "database": spec.name}
         database_name = postgres_identifier(spec.name)
 
         self.spec = spec

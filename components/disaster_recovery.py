@@ -4,7 +4,8 @@ What each database gets follows its data class's region objective, not one unifo
 policy: a region RPO that backup copies cannot meet (`needs_continuous_replication`)
 gets an Aurora Global Database secondary in the DR region; every database gets AWS
 Backup recovery points copied to a DR vault. The integration-payload archive, needed
-for replay and reconciliation after a failover, is replicated object by object.
+for replay and reconciliation after a failover, and the audit bucket (when its class
+declares a region objective) are replicated object by object.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from crossdock.config.resilience import BACKUP_COPY_RPO_MINUTES, needs_continuou
 from crossdock.config.schema import Database, DataClass, DrStrategy, StackConfig
 from crossdock.config.subnets import plan_subnets
 
-PAYLOAD_CLASS = "integration-payloads"
 # AWS cron: minute hour day-of-month month day-of-week year (UTC). The daily run starts
 # after Aurora's own backup window so the two snapshots never compete.
 HOURLY = "cron(0 * * * ? *)"
@@ -87,8 +87,19 @@ class DisasterRecoveryArgs:
     databases: Mapping[str, AuroraDatabase]
     key_arns: Mapping[str, pulumi.Input[str]]
     dr_key_arns: Mapping[str, pulumi.Input[str]]
-    archive_bucket_name: pulumi.Input[str]
-    archive_bucket_arn: pulumi.Input[str]
+    # Buckets to replicate to the DR region, by short label ("archive", "audit").
+    replicated_buckets: Mapping[str, "ReplicatedBucket"]
+
+
+@dataclass
+class ReplicatedBucket:
+    """A primary bucket whose objects (and deletions) S3 replicates to a DR twin."""
+
+    name: pulumi.Input[str]
+    arn: pulumi.Input[str]
+    data_class: str
+    # The replica must lock objects as long as the source does, or replication fails.
+    object_lock_days: int | None = None
 
 
 class DisasterRecovery(pulumi.ComponentResource):
@@ -148,7 +159,10 @@ class DisasterRecovery(pulumi.ComponentResource):
         if args.databases:
             self._backups(args, specs)
 
-        self.archive_replica = self._archive_replication(args)
+        self.bucket_replicas: dict[str, SecureBucket] = {
+            label: self._bucket_replication(label, bucket, args) for label, bucket in args.replicated_buckets.items()
+        }
+        self.archive_replica = self.bucket_replicas.get("archive")
 
         self.register_outputs(
             {
@@ -159,8 +173,9 @@ class DisasterRecovery(pulumi.ComponentResource):
                 "backup_plan_id": self.backup_plan_id,
                 "primary_vault_name": self.primary_vault_name,
                 "dr_vault_arn": self.dr_vault_arn,
-                "archive_replica_bucket_name": self.archive_replica.bucket_name,
-                "archive_replica_arn": self.archive_replica.arn,
+                "bucket_replicas": {label: replica.bucket_name for label, replica in self.bucket_replicas.items()},
+                "archive_replica_bucket_name": self.archive_replica.bucket_name if self.archive_replica else None,
+                "archive_replica_arn": self.archive_replica.arn if self.archive_replica else None,
             }
         )
 
@@ -434,60 +449,63 @@ class DisasterRecovery(pulumi.ComponentResource):
         self.primary_vault_name = primary_vault.name
         self.dr_vault_arn = dr_vault.arn
 
-    # --- Payload archive replication -----------------------------------------------
+    # --- Bucket replication ----------------------------------------------------------
 
-    def _archive_replication(self, args: DisasterRecoveryArgs) -> SecureBucket:
-        """Replicate every payload archive object, and its deletions, to a DR bucket.
+    def _bucket_replication(self, label: str, source: ReplicatedBucket, args: DisasterRecoveryArgs) -> SecureBucket:
+        """Replicate every object of one bucket, and its deletions, to a DR twin.
 
-        The replication role may read exactly the source bucket, write exactly the
-        replica, decrypt with the source key and encrypt with the DR key, each only
-        through S3 in its region. Object-level statements name the buckets' objects
-        (`<bucket ARN>/*`), which S3 replication needs; no statement names `*`.
+        Each bucket gets its own replication role, which may read exactly the source
+        bucket, write exactly the replica, decrypt with the source key and encrypt with
+        the DR key, each only through S3 in its region. Object-level statements name the
+        buckets' objects (`<bucket ARN>/*`), which S3 replication needs; no statement
+        names `*`. Object-locked sources replicate into an object-locked replica.
         """
         config, name = self._config, self._name
         env = config.environment
-        tags = base_tags(env, data_class=PAYLOAD_CLASS)
-        source_key = args.key_arns[PAYLOAD_CLASS]
-        replica_key = args.dr_key_arns[PAYLOAD_CLASS]
+        tags = base_tags(env, data_class=source.data_class)
+        source_key = args.key_arns[source.data_class]
+        replica_key = args.dr_key_arns[source.data_class]
 
         replica = SecureBucket(
-            f"{name}-archive-replica",
+            f"{name}-{label}-replica",
             SecureBucketArgs(
                 kms_key_arn=replica_key,
                 tags={**tags, "dr-role": "replica"},
+                object_lock_days=source.object_lock_days,
                 protect=config.is_production,
             ),
             opts=pulumi.ResourceOptions(parent=self, provider=self._provider),
         )
         role = aws.iam.Role(
-            f"{name}-replication-role",
-            description=f"S3 replicates the {env.name} payload archive to {config.dr.region}",
+            f"{name}-{label}-replication-role",
+            description=f"S3 replicates the {env.name} {label} bucket to {config.dr.region}",
             assume_role_policy=pulumi.Output.json_dumps(_service_trust("s3.amazonaws.com")),
-            tags={**tags, "Name": f"{name}-replication-role"},
+            tags={**tags, "Name": f"{name}-{label}-replication-role"},
             opts=pulumi.ResourceOptions(parent=self),
         )
         policy = aws.iam.RolePolicy(
-            f"{name}-replication-policy",
+            f"{name}-{label}-replication-policy",
             role=role.id,
             policy=pulumi.Output.json_dumps(
                 replication_policy(
-                    source_bucket_arn=args.archive_bucket_arn,
+                    source_bucket_arn=source.arn,
                     replica_bucket_arn=replica.arn,
                     source_key_arn=source_key,
                     replica_key_arn=replica_key,
                     source_region=env.region,
                     replica_region=config.dr.region,
+                    object_lock=source.object_lock_days is not None,
                 )
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        self.archive_replication = aws.s3.BucketReplicationConfig(
-            f"{name}-archive-replication",
-            bucket=args.archive_bucket_name,
+        replication = aws.s3.BucketReplicationConfig(
+            f"{name}-{label}-replication",
+            bucket=source.name,
             role=role.arn,
             rules=[
                 aws.s3.BucketReplicationConfigRuleArgs(
-                    id="payload-archive-to-dr",
+                    id=f"{label}-to-dr",
                     status="Enabled",
                     # An empty prefix filter: every object, in the V2 schema that
                     # can replicate delete markers.
@@ -512,6 +530,8 @@ class DisasterRecovery(pulumi.ComponentResource):
             # S3 checks the role's permissions and the replica's versioning on write.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[policy, replica.versioning]),
         )
+        if label == "archive":
+            self.archive_replication = replication
         return replica
 
 
@@ -532,6 +552,7 @@ def replication_policy(
     replica_key_arn: pulumi.Input[str],
     source_region: str,
     replica_region: str,
+    object_lock: bool = False,
 ) -> dict:
     """The S3 replication role's permissions, naming each bucket and key exactly."""
 
@@ -554,6 +575,8 @@ def replication_policy(
                     "s3:GetObjectVersionForReplication",
                     "s3:GetObjectVersionAcl",
                     "s3:GetObjectVersionTagging",
+                    # Object-locked sources: replicas carry the same retention and legal holds.
+                    *(["s3:GetObjectRetention", "s3:GetObjectLegalHold"] if object_lock else []),
                 ],
                 "Resource": [objects(source_bucket_arn)],
             },
@@ -610,7 +633,7 @@ def _check_keys(config: StackConfig, args: DisasterRecoveryArgs) -> None:
     unknown = [db for db in args.databases if db not in specs]
     if unknown:
         raise ValueError(f"databases {unknown} are not declared in the stack config")
-    needed = {specs[db].data_class for db in args.databases} | {PAYLOAD_CLASS}
+    needed = {specs[db].data_class for db in args.databases} | {b.data_class for b in args.replicated_buckets.values()}
     for label, keys in (("key_arns", args.key_arns), ("dr_key_arns", args.dr_key_arns)):
         missing = sorted(needed - set(keys))
         if missing:

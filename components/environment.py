@@ -13,7 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.data_tier import DataTier, DataTierArgs
-from components.disaster_recovery import DisasterRecovery, DisasterRecoveryArgs
+from components.disaster_recovery import DisasterRecovery, DisasterRecoveryArgs, ReplicatedBucket
 from components.integration_queue import IntegrationQueue, IntegrationQueueArgs
 from components.network import Network, NetworkArgs
 from components.observability import Observability, ObservabilityArgs
@@ -103,8 +103,7 @@ class Environment(pulumi.ComponentResource):
                     databases=self.data.databases,
                     key_arns=self.security.key_arns,
                     dr_key_arns=self.security.dr_key_arns,
-                    archive_bucket_name=self.payload_archive.bucket_name,
-                    archive_bucket_arn=self.payload_archive.arn,
+                    replicated_buckets=self._replicated_buckets(config),
                 ),
                 opts=child,
             )
@@ -126,6 +125,24 @@ class Environment(pulumi.ComponentResource):
 
         self.outputs = self._outputs()
         self.register_outputs(self.outputs)
+
+    def _replicated_buckets(self, config: StackConfig) -> dict[str, ReplicatedBucket]:
+        """The payload archive always has a DR twin (replay after failover); the audit
+        bucket has one when the audit data class declares a region objective."""
+        buckets = {
+            "archive": ReplicatedBucket(
+                name=self.payload_archive.bucket_name, arn=self.payload_archive.arn, data_class="integration-payloads"
+            )
+        }
+        if config.data_class("audit").objectives.region is not None:
+            audit = self.security.audit_bucket
+            buckets["audit"] = ReplicatedBucket(
+                name=audit.bucket_name,
+                arn=audit.arn,
+                data_class="audit",
+                object_lock_days=config.data_class("audit").backup_retention_days,
+            )
+        return buckets
 
     def _outputs(self) -> dict:
         """What a deployer and a runbook look up: ids, endpoints, URLs and ARNs by name."""
@@ -162,7 +179,7 @@ class Environment(pulumi.ComponentResource):
                 "region": self._dr_region,
                 "endpoints": self.dr.dr_endpoints,
                 "backup_vault_arn": self.dr.dr_vault_arn,
-                "archive_replica_bucket": self.dr.archive_replica.bucket_name,
+                "replica_buckets": {label: replica.bucket_name for label, replica in self.dr.bucket_replicas.items()},
             },
             "dashboard": self.observability.dashboard_name,
         }

@@ -10,7 +10,7 @@ import pulumi_aws as aws
 import pytest
 
 from components.data_tier import DataTier, DataTierArgs
-from components.disaster_recovery import DisasterRecovery, DisasterRecoveryArgs, dr_vpc_cidr
+from components.disaster_recovery import DisasterRecovery, DisasterRecoveryArgs, ReplicatedBucket, dr_vpc_cidr
 from crossdock.config import load_stack_file
 from crossdock.config.schema import DrStrategy
 from crossdock.config.subnets import plan_subnets
@@ -112,8 +112,9 @@ def _record(config) -> Graph:
                 databases=data.databases,
                 key_arns=KEYS,
                 dr_key_arns=DR_KEYS,
-                archive_bucket_name=ARCHIVE_NAME,
-                archive_bucket_arn=ARCHIVE_ARN,
+                replicated_buckets={
+                    "archive": ReplicatedBucket(name=ARCHIVE_NAME, arn=ARCHIVE_ARN, data_class="integration-payloads")
+                },
             ),
         )
 
@@ -160,8 +161,8 @@ def test_pilot_light_builds_exactly_the_global_database_dr_network_backups_and_a
         (SELECTION, "prod-dr-transactional-selection"),
         (SELECTION, "prod-dr-analytics-selection"),
         (SECURE_BUCKET, "prod-dr-archive-replica"),
-        (ROLE, "prod-dr-replication-role"),
-        (ROLE_POLICY, "prod-dr-replication-policy"),
+        (ROLE, "prod-dr-archive-replication-role"),
+        (ROLE_POLICY, "prod-dr-archive-replication-policy"),
         (REPLICATION, "prod-dr-archive-replication"),
     }
 
@@ -335,10 +336,10 @@ def test_replication_config_copies_everything_and_delete_markers_to_the_replica_
     replica_arn = prod[(BUCKET, "prod-dr-archive-replica")].outputs["arn"]
     assert (record.region, record.provider) == ("us-east-1", "")
     assert record.inputs["bucket"] == ARCHIVE_NAME
-    assert record.inputs["role"] == prod[(ROLE, "prod-dr-replication-role")].outputs["arn"]
+    assert record.inputs["role"] == prod[(ROLE, "prod-dr-archive-replication-role")].outputs["arn"]
     assert record.inputs["rules"] == [
         {
-            "id": "payload-archive-to-dr",
+            "id": "archive-to-dr",
             "status": "Enabled",
             "filter": {"prefix": ""},
             "deleteMarkerReplication": {"status": "Enabled"},
@@ -351,14 +352,14 @@ def test_replication_config_copies_everything_and_delete_markers_to_the_replica_
         }
     ]
     # Applied only once the role may replicate and the replica is versioned.
-    assert prod[(ROLE_POLICY, "prod-dr-replication-policy")].urn in record.dependencies
+    assert prod[(ROLE_POLICY, "prod-dr-archive-replication-policy")].urn in record.dependencies
     assert prod[("aws:s3/bucketVersioning:BucketVersioning", "prod-dr-archive-replica-versioning")].urn in record.dependencies
 
 
 def test_replication_role_policy_names_exactly_the_two_buckets_and_the_two_keys(prod):
-    role = prod[(ROLE, "prod-dr-replication-role")]
+    role = prod[(ROLE, "prod-dr-archive-replication-role")]
     assert json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]["Principal"] == {"Service": "s3.amazonaws.com"}
-    record = prod[(ROLE_POLICY, "prod-dr-replication-policy")]
+    record = prod[(ROLE_POLICY, "prod-dr-archive-replication-policy")]
     assert record.inputs["role"] == role.id
     policy = json.loads(record.inputs["policy"])
     replica_arn = prod[(BUCKET, "prod-dr-archive-replica")].outputs["arn"]
@@ -412,8 +413,9 @@ def test_a_stack_without_a_dr_section_is_rejected():
                 databases={},
                 key_arns=KEYS,
                 dr_key_arns=DR_KEYS,
-                archive_bucket_name=ARCHIVE_NAME,
-                archive_bucket_arn=ARCHIVE_ARN,
+                replicated_buckets={
+                    "archive": ReplicatedBucket(name=ARCHIVE_NAME, arn=ARCHIVE_ARN, data_class="integration-payloads")
+                },
             ),
         )
 
