@@ -1,0 +1,104 @@
+"""The composition root through the real program: what each stack builds, where, and exports."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from crossdock.engine import run_program
+from crossdock.errors import ProgramError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def prod():
+    return run_program(ROOT, "prod")
+
+
+@pytest.fixture(scope="module")
+def dev():
+    return run_program(ROOT, "dev")
+
+
+def top_level(plan):
+    environment = plan.by_type("crossdock:index:Environment")[0]
+    return sorted((r.type, r.name) for r in plan.children(environment.urn))
+
+
+def test_prod_composes_every_component_and_the_dr_provider(prod):
+    assert top_level(prod) == sorted(
+        [
+            ("pulumi:providers:aws", "prod-dr-us-west-2"),
+            ("crossdock:security:SecurityBaseline", "prod-security"),
+            ("crossdock:network:Network", "prod-network"),
+            ("crossdock:data:DataTier", "prod-data"),
+            ("crossdock:storage:SecureBucket", "prod-payload-archive"),
+            ("crossdock:dr:DisasterRecovery", "prod-dr"),
+            ("crossdock:observability:Observability", "prod-observability"),
+        ]
+        + [("crossdock:messaging:IntegrationQueue", f"prod-{q}") for q in (
+            "carrier-events", "asn-ingestion", "shipment-confirmations", "billing-triggers", "edi-inbound", "label-requests"
+        )]
+    )
+
+
+def test_prod_spans_both_regions(prod):
+    regions = Counter(r.region for r in prod.resources if r.custom)
+    assert set(regions) == {"us-east-1", "us-west-2"}
+    secondary = prod.by_name("prod-dr-orders-secondary", "aws:rds/cluster:Cluster")
+    assert secondary.region == "us-west-2"
+    provider = prod.by_type("pulumi:providers:aws")[0]
+    assert provider.inputs["region"] == "us-west-2"
+    assert secondary.provider.startswith(provider.urn)
+
+
+def test_prod_replicates_payload_archive_and_audit_bucket(prod):
+    replications = sorted(r.name for r in prod.by_type("aws:s3/bucketReplicationConfig:BucketReplicationConfig"))
+    assert replications == ["prod-dr-archive-replication", "prod-dr-audit-replication"]
+    audit_replica = prod.by_name("prod-dr-audit-replica", "aws:s3/bucket:Bucket")
+    assert audit_replica.inputs["objectLockEnabled"] is True and audit_replica.region == "us-west-2"
+
+
+def test_prod_exports_what_runbooks_need(prod):
+    outputs = prod.outputs
+    assert set(outputs) >= {"vpc_id", "databases", "queues", "alert_topic_arns", "dr", "dashboard"}
+    assert set(outputs["queues"]) == {
+        "carrier-events", "asn-ingestion", "shipment-confirmations", "billing-triggers", "edi-inbound", "label-requests"
+    }
+    assert outputs["queues"]["shipment-confirmations"]["url"].endswith("/prod-shipment-confirmations.fifo")
+    assert outputs["databases"]["orders"]["endpoint"].startswith("prod-orders.cluster-")
+    assert outputs["dr"]["region"] == "us-west-2"
+    assert set(outputs["dr"]["replica_buckets"]) == {"archive", "audit"}
+
+
+def test_dev_has_no_dr_and_no_second_region(dev):
+    assert not dev.by_type("crossdock:dr:DisasterRecovery")
+    assert {r.region for r in dev.resources if r.custom} == {"us-east-1"}
+    assert dev.outputs.get("dr") is None  # Pulumi drops None-valued exports
+
+
+def test_sources_point_at_the_declaring_line(prod):
+    vpc = prod.by_name("prod-network", "aws:ec2/vpc:Vpc")
+    assert vpc.source_file == "components/network.py"
+    line = (ROOT / vpc.source_file).read_text().splitlines()[vpc.source_line - 1]
+    assert "aws.ec2.Vpc(" in line
+
+
+def test_invalid_stack_file_is_one_line_naming_file_and_key(tmp_path):
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    (tmp_path / "components").symlink_to(ROOT / "components")
+    (tmp_path / "stacks").mkdir()
+    config = yaml.safe_load((ROOT / "stacks" / "Pulumi.prod.yaml").read_text())
+    config["config"]["crossdock:environment"]["azCount"] = 2
+    (tmp_path / "stacks" / "Pulumi.broken.yaml").write_text(yaml.safe_dump(config))
+    with pytest.raises(ProgramError) as caught:
+        run_program(tmp_path, "broken")
+    assert str(caught.value) == (
+        "stacks/Pulumi.broken.yaml: crossdock:environment.azCount: production needs at least 3 availability zones, got 2"
+    )
