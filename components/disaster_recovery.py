@@ -25,6 +25,7 @@ from components.database import (
     POSTGRES_PORT,
     AuroraDatabase,
 )
+from components.flow_logs import vpc_flow_logs
 from components.secure_bucket import SecureBucket, SecureBucketArgs
 from components.tags import base_tags
 from crossdock.config.regions import AZ_COUNT
@@ -89,6 +90,8 @@ class DisasterRecoveryArgs:
     dr_key_arns: Mapping[str, pulumi.Input[str]]
     # Buckets to replicate to the DR region, by short label ("archive", "audit").
     replicated_buckets: Mapping[str, "ReplicatedBucket"]
+    # DR-region key for the DR VPC's flow-log group; None builds no flow logs.
+    dr_log_key_arn: pulumi.Input[str] | None = None
 
 
 @dataclass
@@ -129,6 +132,7 @@ class DisasterRecovery(pulumi.ComponentResource):
         self._config = config
         self._name = name
         self._provider = args.dr_provider
+        self._dr_log_key_arn = args.dr_log_key_arn
         specs = {spec.name: spec for spec in config.databases}
 
         self.global_clusters: dict[str, aws.rds.GlobalCluster] = {}
@@ -205,6 +209,17 @@ class DisasterRecovery(pulumi.ComponentResource):
         aws.ec2.DefaultSecurityGroup(
             f"{name}-vpc-default-sg", vpc_id=vpc.id, tags={**tags, "Name": f"{env.name}-dr-default"}, opts=self._dr_opts()
         )
+        if self._dr_log_key_arn is not None:
+            vpc_flow_logs(
+                f"{name}-vpc",
+                vpc_id=vpc.id,
+                log_group_name=f"/crossdock/{env.name}/dr-vpc-flow-logs",
+                kms_key_arn=self._dr_log_key_arn,
+                retention_days=env.log_retention_days,
+                tags=tags,
+                parent=self,
+                provider=self._provider,
+            )
         # Same carving rule as the primary VPC; only the data tier is built now, the
         # public and private blocks stay free for the application tier at failover.
         subnets = []

@@ -104,6 +104,7 @@ class Environment(pulumi.ComponentResource):
                     key_arns=self.security.key_arns,
                     dr_key_arns=self.security.dr_key_arns,
                     replicated_buckets=self._replicated_buckets(config),
+                    dr_log_key_arn=self.security.dr_operations_key_arn,
                 ),
                 opts=child,
             )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.flow_logs import vpc_flow_logs
 from crossdock.config.schema import Environment, Tier
 from crossdock.config.subnets import SUBNET_TIERS, plan_subnets
 
@@ -148,7 +149,15 @@ class Network(pulumi.ComponentResource):
                 opts=child,
             )
 
-        self.flow_log_group = self._flow_logs(name, args)
+        self.flow_log_group = vpc_flow_logs(
+            name,
+            vpc_id=self.vpc.id,
+            log_group_name=f"/crossdock/{env.name}/vpc-flow-logs",
+            kms_key_arn=args.flow_log_key_arn,
+            retention_days=args.log_retention_days,
+            tags=self._tags,
+            parent=self,
+        )
 
         self.vpc_id = self.vpc.id
         self.public_subnet_ids = [subnet.id for subnet in subnets["public"]]
@@ -170,64 +179,3 @@ class Network(pulumi.ComponentResource):
 
     def _named(self, name: str) -> dict[str, str]:
         return {**self._tags, "Name": name}
-
-    def _flow_logs(self, name: str, args: NetworkArgs) -> aws.cloudwatch.LogGroup:
-        """All traffic, accepted and rejected, to an encrypted log group: the lateral-movement record."""
-        child = pulumi.ResourceOptions(parent=self)
-        log_group = aws.cloudwatch.LogGroup(
-            f"{name}-flow-logs",
-            name=f"/crossdock/{args.environment.name}/vpc-flow-logs",
-            retention_in_days=args.log_retention_days,
-            kms_key_id=args.flow_log_key_arn,
-            tags=self._named(f"{name}-flow-logs"),
-            opts=child,
-        )
-        identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self))
-        role = aws.iam.Role(
-            f"{name}-flow-logs-role",
-            assume_role_policy=pulumi.Output.json_dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                            "Condition": {"StringEquals": {"aws:SourceAccount": identity.account_id}},
-                        }
-                    ],
-                }
-            ),
-            tags=self._named(f"{name}-flow-logs-role"),
-            opts=child,
-        )
-        aws.iam.RolePolicy(
-            f"{name}-flow-logs-policy",
-            role=role.id,
-            policy=pulumi.Output.json_dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Sid": "WriteFlowLogs",
-                            "Effect": "Allow",
-                            "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                            "Resource": [log_group.arn, pulumi.Output.concat(log_group.arn, ":*")],
-                        }
-                    ],
-                }
-            ),
-            opts=child,
-        )
-        aws.ec2.FlowLog(
-            f"{name}-flow-log",
-            vpc_id=self.vpc.id,
-            traffic_type="ALL",
-            log_destination_type="cloud-watch-logs",
-            log_destination=log_group.arn,
-            iam_role_arn=role.arn,
-            max_aggregation_interval=60,
-            tags=self._named(f"{name}-flow-log"),
-            opts=child,
-        )
-        return log_group

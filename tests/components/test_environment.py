@@ -102,3 +102,15 @@ def test_invalid_stack_file_is_one_line_naming_file_and_key(tmp_path):
     assert str(caught.value) == (
         "stacks/Pulumi.broken.yaml: crossdock:environment.azCount: production needs at least 3 availability zones, got 2"
     )
+
+
+def test_both_vpcs_have_encrypted_flow_logs(prod):
+    flow_logs = {r.name: r for r in prod.by_type("aws:ec2/flowLog:FlowLog")}
+    assert {name: r.region for name, r in flow_logs.items()} == {
+        "prod-network-flow-log": "us-east-1",
+        "prod-dr-vpc-flow-log": "us-west-2",
+    }
+    dr_group = prod.by_name("prod-dr-vpc-flow-logs", "aws:cloudwatch/logGroup:LogGroup")
+    dr_key = prod.by_name("prod-security-operations-key-dr", "aws:kms/replicaKey:ReplicaKey")
+    assert dr_group.inputs["kmsKeyId"] == dr_key.outputs["arn"]
+    assert dr_group.inputs["retentionInDays"] == 365.0
