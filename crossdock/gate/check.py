@@ -14,7 +14,7 @@ from pathlib import Path
 from crossdock.engine import Plan, run_program
 from crossdock.gate.evaluate import evaluate
 from crossdock.gate.findings import GateResult
-from crossdock.gate.waivers import apply_waivers, load_waivers
+from crossdock.gate.waivers import WaiverError, apply_waivers, load_waivers
 from policies.profiles import DEFAULT_PROFILE, PROFILE_FOR_TIER, Profile
 from policies.rules import RULES
 
@@ -39,6 +39,9 @@ def check_plan(plan: Plan, project_dir: Path, options: CheckOptions = CheckOptio
     profile = options.profile or profile_for(plan)
     findings = evaluate(plan, RULES, profile)
     waivers_path = options.waivers or (project_dir / WAIVERS_FILE)
+    if options.waivers is not None and not options.waivers.is_file():
+        # The default file is optional; one named explicitly (--waivers) must exist.
+        raise WaiverError(f"{options.waivers}: waivers file not found")
     outcome = apply_waivers(findings, load_waivers(waivers_path), plan.stack, options.today)
     return GateResult(
         project=plan.project,
@@ -48,6 +51,7 @@ def check_plan(plan: Plan, project_dir: Path, options: CheckOptions = CheckOptio
         findings=outcome.findings,
         rules_run=[rule.id for rule in RULES],
         notes=outcome.notes,
+        project_dir=plan.project_dir or project_dir,
     )
 
 

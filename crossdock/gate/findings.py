@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from pathlib import Path
 
 
 class Source(StrEnum):
@@ -59,6 +60,8 @@ class GateResult:
     findings: list[Finding]
     rules_run: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    project_dir: Path | None = None
+    """The project the findings' `file`s are relative to (SARIF makes them repository-relative)."""
 
     @property
     def passed(self) -> bool:

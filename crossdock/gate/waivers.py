@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from crossdock.config.loader import dotted_key
 from crossdock.errors import CrossdockError
@@ -23,6 +23,17 @@ MIN_REASON_LENGTH = 20
 
 class WaiverError(CrossdockError):
     """A waivers file that cannot be trusted; the gate refuses to run rather than guess."""
+
+
+class _WaiverLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text: PyYAML raises a bare ValueError for `2025-13-01`,
+    while pydantic parses and rejects it with the entry's key (`waivers[0].expires`)."""
+
+
+_WaiverLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 class Waiver(BaseModel):
@@ -51,6 +62,12 @@ class WaiverFile(BaseModel):
 
     waivers: tuple[Waiver, ...] = Field(default=(), description="The waivers.")
 
+    @field_validator("waivers", mode="before")
+    @classmethod
+    def _no_entries(cls, value):
+        """`waivers:` with every entry removed or commented out is an empty list, not an error."""
+        return () if value is None else value
+
 
 @dataclass
 class WaiverOutcome:
@@ -63,7 +80,9 @@ def load_waivers(path: Path) -> tuple[Waiver, ...]:
     if not path.is_file():
         return ()
     try:
-        document = yaml.safe_load(path.read_text()) or {}
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_WaiverLoader) or {}
+    except (OSError, UnicodeDecodeError) as error:
+        raise WaiverError(f"{path}: cannot read the waivers file ({error})") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
@@ -104,4 +123,6 @@ def _message(problem: dict) -> str:
         return "required key is missing"
     if problem["type"] == "string_too_short" and problem["loc"][-1] == "reason":
         return f"a waiver needs a reason of at least {MIN_REASON_LENGTH} characters"
+    if problem["type"].startswith("date") and problem["loc"][-1:] == ("expires",):
+        return f"expected a date YYYY-MM-DD, got {problem.get('input')!r}"
     return problem["msg"]

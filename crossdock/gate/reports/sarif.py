@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
+from urllib.parse import quote
 
 from crossdock.gate.findings import Enforcement, GateResult
 
@@ -29,7 +32,7 @@ def render_sarif(result: GateResult) -> str:
             "ruleIndex": list(rules).index(finding.rule),
             "level": "error" if finding.enforcement is Enforcement.MANDATORY else "warning",
             "message": {"text": f"{finding.message} [{finding.name}]"},
-            "locations": [_location(finding)],
+            "locations": [_location(finding, result.project_dir)],
             "properties": {"urn": finding.urn, "type": finding.type, "enforcement": finding.enforcement.value},
         }
         if finding.waived:
@@ -54,9 +57,25 @@ def render_sarif(result: GateResult) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-def _location(finding) -> dict:
+def _location(finding, project_dir: Path | None = None) -> dict:
     """Point at the program line that declared the resource; fall back to the project file."""
-    physical: dict = {"artifactLocation": {"uri": finding.file or "Pulumi.yaml"}}
+    physical: dict = {"artifactLocation": {"uri": _artifact_uri(finding.file or "Pulumi.yaml", project_dir)}}
     if finding.line:
         physical["region"] = {"startLine": finding.line}
     return {"physicalLocation": physical, "logicalLocations": [{"name": finding.name, "fullyQualifiedName": finding.urn}]}
+
+
+def _artifact_uri(file: str, project_dir: Path | None) -> str:
+    """`file` is relative to the project; code scanning resolves a relative URI against the
+    repository checkout (the directory CI runs crossdock in), so a project in a subdirectory
+    (`--project tests/programs/webserver`) must keep its prefix. Outside the working
+    directory, an absolute file URI is the only unambiguous name."""
+    path = Path(file)
+    if not path.is_absolute() and project_dir is not None:
+        path = Path(os.path.abspath(Path(project_dir) / path))
+    if not path.is_absolute():
+        return quote(path.as_posix())
+    try:
+        return quote(path.relative_to(os.path.abspath(os.getcwd())).as_posix())
+    except ValueError:
+        return path.as_uri()
