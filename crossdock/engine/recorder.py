@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlparse
 from pulumi.runtime import Mocks
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, _resolve_callbacks
 from pulumi.runtime.proto import provider_pb2, resource_pb2
+from pulumi.runtime.settings import get_project, get_stack
 from google.protobuf import empty_pb2
 
 from crossdock.engine.graph import STACK_TYPE, Resource
@@ -37,10 +38,24 @@ class RecordingMonitor(MockMonitor):
         self.records: list[Resource] = []
         self.reads: list[Resource] = []
         self.registered_outputs: dict[str, dict[str, Any]] = {}
+        self.secret_outputs: dict[str, dict[str, Any]] = {}
         self.warnings: list[str] = []
         self._source_cache: dict[str, tuple[str, bool]] = {}
         self._transforms_by_urn: dict[str, list] = {}
         self._prefix = str(self.project_dir) + os.sep
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """URNs as the Pulumi engine forms them: the parent's whole type chain, no stack prefix.
+
+        The SDK's mock keeps only the parent's last type and prefixes top-level
+        resources with the stack type; real URNs (`pulumi stack --show-urns`) carry
+        `Environment$DataTier$...$Cluster`, which waivers and reports must match.
+        """
+        if parent:
+            parent_type = parent.split("::")[2]
+            if parent_type != STACK_TYPE:
+                type_ = f"{parent_type}${type_}"
+        return f"urn:pulumi:{get_stack()}::{get_project()}::{type_}::{name}"
 
     # -- resources -----------------------------------------------------------------------------
     def RegisterResource(self, request):
@@ -110,6 +125,7 @@ class RecordingMonitor(MockMonitor):
 
     def RegisterResourceOutputs(self, request):
         outputs, secret_keys = decode_struct(request.outputs)
+        self.secret_outputs[request.urn] = {key: outputs[key] for key in secret_keys if key in outputs}
         for key in secret_keys:  # shown like `pulumi stack output` shows secrets
             outputs[key] = SECRET_MASK
         self.registered_outputs[request.urn] = outputs

@@ -301,3 +301,17 @@ def test_program_failures_are_one_line(stack, message):
     expected = message.format(file=f"tests/programs/runtime-features/Pulumi.{stack}.yaml",
                               line=line_of(program, snippet) if snippet else 0)
     assert str(caught.value) == expected
+
+
+def test_urns_carry_the_whole_parent_type_chain_like_the_pulumi_engine():
+    """`pulumi stack --show-urns` omits the root stack type and keeps every ancestor's type."""
+    from crossdock.engine import run_program
+
+    plan = run_program(PROGRAMS / "component-app", "prod")
+    top_level = [r for r in plan.resources if r.parent == plan.stack_resource.urn]
+    assert top_level and all("pulumi:pulumi:Stack$" not in r.urn for r in top_level)
+    for resource in plan.resources:
+        parent = plan.get(resource.parent) if resource.parent else None
+        if parent is not None and parent.type != "pulumi:pulumi:Stack":
+            parent_chain = parent.urn.split("::")[2]
+            assert resource.urn.split("::")[2] == f"{parent_chain}${resource.type}"

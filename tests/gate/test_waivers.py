@@ -146,12 +146,6 @@ def test_urn_patterns_match_the_finding_urn(webserver_plan, tmp_path, pattern, a
     assert by_rule(result)["CD-NET-001"].waived is applies
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine defect: offline URNs come from the SDK's MockMonitor.make_urn, which prefixes top-level "
-    "resources with 'pulumi:pulumi:Stack$'; the Pulumi engine omits the root stack type, so a waiver copied "
-    "from `pulumi stack --show-urns` does not match offline",
-)
 def test_a_waiver_for_the_urn_pulumi_itself_reports_matches(webserver_plan, tmp_path):
     real_urn = "urn:pulumi:dev::webserver::aws:ec2/securityGroup:SecurityGroup::web-secgrp"
     result = gate(webserver_plan, waivers_file(tmp_path, waiver(resource=real_urn)))
