@@ -2,7 +2,9 @@
 
 Runs unchanged under `pulumi up` (the real CLI) and under `crossdock plan|check`
 (the offline engine). A config error stops the program with one line naming the
-stack file and the key; nothing is registered.
+stack file and the key; nothing is registered. A stack whose config declares
+`crossdock:tenant` is a silo tenant stack (`<env>-tenant-<id>`, docs/tenancy.md): it
+builds a TenantSilo wired to its environment stack through a StackReference.
 """
 
 from pathlib import Path
@@ -10,10 +12,18 @@ from pathlib import Path
 import pulumi
 
 from components.environment import Environment, EnvironmentArgs
+from components.tenant_silo import TenantSilo, TenantSiloArgs, environment_reference
 from crossdock.config import from_pulumi_config, stack_file_label
+from crossdock.config.tenant_stack import tenant_stack_from_pulumi_config
 
-config = from_pulumi_config(stack_file_label(Path(__file__).resolve().parent, pulumi.get_stack()))
-environment = Environment(config.environment.name, EnvironmentArgs(config=config))
+source = stack_file_label(Path(__file__).resolve().parent, pulumi.get_stack())
+# Not resolved: a copy of the project with symlinked program files keeps its own stacks directory.
+tenant = tenant_stack_from_pulumi_config(source, Path(__file__).absolute().parent, pulumi.get_stack())
+if tenant is not None:
+    root = TenantSilo(tenant.name, TenantSiloArgs(config=tenant, environment=environment_reference(tenant)))
+else:
+    config = from_pulumi_config(source)
+    root = Environment(config.environment.name, EnvironmentArgs(config=config))
 
-for key, value in environment.outputs.items():
+for key, value in root.outputs.items():
     pulumi.export(key, value)

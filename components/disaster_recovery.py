@@ -92,6 +92,9 @@ class DisasterRecoveryArgs:
     replicated_buckets: Mapping[str, "ReplicatedBucket"]
     # DR-region key for the DR VPC's flow-log group; None builds no flow logs.
     dr_log_key_arn: pulumi.Input[str] | None = None
+    # CIDR of the DR VPC; default `dr_vpc_cidr(<environment VPC>)`. A silo tenant's stack
+    # passes its own block, so its DR VPC never overlaps its environment's.
+    dr_vpc_cidr: IPv4Network | None = None
 
 
 @dataclass
@@ -132,6 +135,7 @@ class DisasterRecovery(pulumi.ComponentResource):
         self._config = config
         self._name = name
         self._provider = args.dr_provider
+        self._dr_vpc_cidr = args.dr_vpc_cidr
         self._dr_log_key_arn = args.dr_log_key_arn
         specs = {spec.name: spec for spec in config.databases}
 
@@ -192,7 +196,7 @@ class DisasterRecovery(pulumi.ComponentResource):
         config, name = self._config, self._name
         env = config.environment
         tags = base_tags(env, extra={"dr-role": "secondary"})
-        cidr = dr_vpc_cidr(env.vpc_cidr)
+        cidr = self._dr_vpc_cidr or dr_vpc_cidr(env.vpc_cidr)
         count = dr_zone_count(config)
         zones = aws.get_availability_zones_output(
             state="available", opts=pulumi.InvokeOutputOptions(parent=self, provider=self._provider)

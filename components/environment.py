@@ -20,6 +20,8 @@ from components.observability import Observability, ObservabilityArgs
 from components.secure_bucket import SecureBucket, SecureBucketArgs
 from components.security import SecurityBaseline, SecurityBaselineArgs
 from components.tags import base_tags, data_store_tags
+from components.tenant_pool import TenantPool, TenantPoolArgs
+from components.transaction_tier import TransactionTier, TransactionTierArgs
 from crossdock.config.schema import StackConfig
 
 
@@ -39,6 +41,7 @@ class Environment(pulumi.ComponentResource):
 
         self.dr_provider = None
         self._dr_region = config.dr.region if config.dr else None
+        self._config = config
         if config.dr is not None:
             self.dr_provider = aws.Provider(
                 f"{name}-dr-{config.dr.region}",
@@ -105,6 +108,45 @@ class Environment(pulumi.ComponentResource):
                     dr_key_arns=self.security.dr_key_arns,
                     replicated_buckets=self._replicated_buckets(config),
                     dr_log_key_arn=self.security.dr_operations_key_arn,
+                ),
+                opts=child,
+            )
+
+        # The EKS transaction tier, only when the stack declares services.
+        self.transaction_tier = None
+        if config.services:
+            self.transaction_tier = TransactionTier(
+                f"{name}-transaction",
+                TransactionTierArgs(
+                    config=config,
+                    private_subnet_ids=self.network.private_subnet_ids,
+                    queues=self.queues,
+                    databases=self.data.databases,
+                    key_arns=self.security.key_arns,
+                    operations_key_arn=self.security.operations_key_arn,
+                    alert_topic_arns=self.security.alert_topic_arns,
+                    audit_bucket_name=self.security.audit_bucket.bucket_name,
+                    audit_bucket_arn=self.security.audit_bucket.arn,
+                ),
+                opts=child,
+            )
+
+        # Registered tenants: rate rules, per-tenant alarms and the tenant-scoped access role.
+        self.tenancy = None
+        if config.tenants:
+            edge = self.transaction_tier.edge if self.transaction_tier else None
+            self.tenancy = TenantPool(
+                f"{name}-tenancy",
+                TenantPoolArgs(
+                    config=config,
+                    alert_topic_arns=self.security.alert_topic_arns,
+                    archive_bucket_arn=self.payload_archive.arn,
+                    archive_key_arn=self.security.key_arns["integration-payloads"],
+                    log_key_arn=self.security.operations_key_arn,
+                    web_acl_arn=edge.web_acl_arn if edge else None,
+                    session_principal_arns=[service.role_arn for service in self.transaction_tier.services.values()]
+                    if self.transaction_tier
+                    else [],
                 ),
                 opts=child,
             )
@@ -178,9 +220,22 @@ class Environment(pulumi.ComponentResource):
             if self.dr is None
             else {
                 "region": self._dr_region,
+                "strategy": self._config.dr.strategy.value,
+                "alert_topic_arn": self.security.dr_alert_topic_arn,
                 "endpoints": self.dr.dr_endpoints,
                 "backup_vault_arn": self.dr.dr_vault_arn,
                 "replica_buckets": {label: replica.bucket_name for label, replica in self.dr.bucket_replicas.items()},
             },
             "dashboard": self.observability.dashboard_name,
+            "transaction_tier": self.transaction_tier.outputs if self.transaction_tier else None,
+            # What silo tenant stacks read through their StackReference (see components/tenant_silo.py).
+            "tier": self._config.environment.tier.value,
+            "kubeconfig": self.transaction_tier.cluster.kubeconfig if self.transaction_tier else None,
+            "tenancy": None
+            if self.tenancy is None
+            else {
+                "web_acl_arn": self.tenancy.web_acl_arn,
+                "access_role_arn": self.tenancy.access_role_arn,
+                "tenants": self.tenancy.tenants,
+            },
         }

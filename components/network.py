@@ -18,7 +18,9 @@ from components.flow_logs import vpc_flow_logs
 from crossdock.config.schema import Environment, Tier
 from crossdock.config.subnets import SUBNET_TIERS, plan_subnets
 
-INTERFACE_ENDPOINT_SERVICES = ("sqs", "kms", "secretsmanager", "logs")
+# sts: service-account roles (IRSA) exchange their token at the regional STS endpoint, and
+# transaction-tier pods may only reach the VPC CIDR on 443 (their NetworkPolicies).
+INTERFACE_ENDPOINT_SERVICES = ("sqs", "kms", "secretsmanager", "logs", "sts")
 
 
 @dataclass

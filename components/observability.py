@@ -82,6 +82,9 @@ class ObservabilityArgs:
     dr_provider: aws.Provider | None = None
     # Critical alert topic in the DR region (alarm actions must be in the alarm's region).
     dr_alert_topic_arn: pulumi.Input[str] | None = None
+    # Dimensions of the business-KPI metrics; default {Environment: <environment name>}. A silo
+    # tenant's stack passes {Environment: <env>, Tenant: <id>} (what the shared application publishes).
+    kpi_dimensions: Mapping[str, str] | None = None
 
 
 class Observability(pulumi.ComponentResource):
@@ -93,6 +96,7 @@ class Observability(pulumi.ComponentResource):
         self._config = config
         self._env = config.environment.name
         self._topics = args.alert_topic_arns
+        self._kpi_dimensions = dict(args.kpi_dimensions or {KPI_ENVIRONMENT_DIMENSION: self._env})
         self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {}
         _check_dr_wiring(args)
 
@@ -351,7 +355,7 @@ class Observability(pulumi.ComponentResource):
             tags=base_tags(self._config.environment, extra={"kpi": kpi.name}),
             namespace=kpi.namespace,
             metric_name=kpi.metric,
-            dimensions={KPI_ENVIRONMENT_DIMENSION: self._env},
+            dimensions=self._kpi_dimensions,
             statistic=None if percentile else kpi.statistic,
             extended_statistic=kpi.statistic if percentile else None,
             period=kpi.period_seconds,
@@ -391,7 +395,8 @@ class Observability(pulumi.ComponentResource):
                 layout.metric(
                     f"{kpi.name} ({kpi.statistic})",
                     region,
-                    [[kpi.namespace, kpi.metric, KPI_ENVIRONMENT_DIMENSION, self._env, {"stat": kpi.statistic}]],
+                    [[kpi.namespace, kpi.metric, *[part for item in self._kpi_dimensions.items() for part in item],
+                      {"stat": kpi.statistic}]],
                     period=kpi.period_seconds,
                     threshold=kpi.threshold,
                 )

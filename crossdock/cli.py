@@ -152,6 +152,12 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="waivers file (default: policies/waivers.yaml in the project, if present)",
     )
+    parser.add_argument(
+        "--no-checkov",
+        action="store_true",
+        help="skip the checkov scan of the exported plan (by default checkov runs after the pack; "
+        "its mandatory ids are listed in policies/checkov.yaml)",
+    )
 
 
 def _check_command(args: argparse.Namespace) -> int:
@@ -162,7 +168,13 @@ def _check_command(args: argparse.Namespace) -> int:
     from crossdock.gate.reports.text import print_text
     from policies.profiles import Profile
 
-    options = CheckOptions(profile=Profile(args.profile) if args.profile else None, waivers=args.waivers)
+    if not args.no_checkov:
+        from crossdock.checkov import find_checkov
+
+        find_checkov()  # fail fast (exit 2, one line saying how to install it) before planning
+    options = CheckOptions(
+        profile=Profile(args.profile) if args.profile else None, waivers=args.waivers, checkov=not args.no_checkov
+    )
     plan, result = run_check(project_dir(args), args.stack, options)
     if args.show_plan:
         from crossdock.engine.view import render_plan
@@ -215,12 +227,132 @@ register(
         help="plan offline and gate the result with the policy pack",
         description=(
             "Run the project's Pulumi program for STACK offline, evaluate the crossdock policy pack's rule "
-            "objects in-process (the same objects `pulumi preview --policy-pack policies` runs), apply "
+            "objects in-process (the same objects `pulumi preview --policy-pack policies` runs), scan the plan "
+            "exported as Terraform-plan JSON and Kubernetes manifests with checkov (unless --no-checkov), apply "
             "waivers from policies/waivers.yaml, and report. Exit codes: 0 the gate passed; 1 a mandatory "
-            "finding is not waived; 2 bad input (unknown stack, invalid stack or waivers file, the program failed)."
+            "finding is not waived; 2 bad input (unknown stack, invalid stack or waivers file, the program failed, "
+            "checkov not installed: scripts/bootstrap.sh installs it)."
         ),
         add_arguments=_check_arguments,
         run=_check_command,
+    )
+)
+
+
+# -- export ---------------------------------------------------------------------------------
+
+EXPORT_FORMATS = ("tf-plan", "k8s")
+
+
+def _export_arguments(parser: argparse.ArgumentParser) -> None:
+    add_stack_arguments(parser)
+    parser.add_argument(
+        "--format",
+        required=True,
+        choices=EXPORT_FORMATS,
+        help="tf-plan: every AWS resource as Terraform plan JSON (checkov's terraform_plan framework); "
+        "k8s: one YAML manifest per Kubernetes resource (checkov's kubernetes framework)",
+    )
+    parser.add_argument(
+        "--output",
+        required=True,
+        metavar="PATH",
+        type=Path,
+        help="tf-plan: the JSON file to write; k8s: the directory to write the manifests into (created if missing)",
+    )
+
+
+def _export_command(args: argparse.Namespace) -> int:
+    output: Path = args.output
+    _check_export_output(output, directory=args.format == "k8s")
+    plan = run_plan(args)
+    if args.format == "tf-plan":
+        from crossdock.export.tfplan import to_terraform_plan
+
+        export = to_terraform_plan(plan)
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            export.write(output)
+        except OSError as exc:
+            raise CrossdockError(f"cannot write Terraform plan JSON to {output}: {exc.strerror or exc}") from exc
+        summary = f"{export.resource_count} AWS resource(s) exported as Terraform plan JSON to {output}"
+    else:
+        from crossdock.export.kubernetes import to_kubernetes_manifests
+
+        export = to_kubernetes_manifests(plan)
+        try:
+            export.write(output)
+        except OSError as exc:
+            raise CrossdockError(f"cannot write Kubernetes manifests to {output}: {exc.strerror or exc}") from exc
+        summary = f"{export.resource_count} Kubernetes resource(s) exported as manifests to {output}"
+    print(f"crossdock export {plan.stack}: {summary}; {len(export.warnings)} warning(s)")
+    for warning in export.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _check_export_output(path: Path, *, directory: bool) -> None:
+    """Refuse an output path that cannot be written before spending time on the plan."""
+    if directory and path.exists() and not path.is_dir():
+        raise CrossdockError(f"--output {path} is a file; --format k8s writes a directory of manifests")
+    if not directory and path.is_dir():
+        raise CrossdockError(f"--output {path} is a directory; --format tf-plan writes one JSON file")
+    existing = path if directory and path.is_dir() else path.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise CrossdockError(f"cannot write to {path}: {existing} is not a directory")
+    if not os.access(existing, os.W_OK | os.X_OK) or (path.is_file() and not os.access(path, os.W_OK)):
+        raise CrossdockError(f"cannot write to {path}: permission denied")
+
+
+register(
+    Command(
+        name="export",
+        help="plan offline and export the graph as Terraform plan JSON or Kubernetes manifests",
+        description=(
+            "Run the project's Pulumi program for STACK offline and write what it would create in a format other "
+            "tools scan: --format tf-plan writes every AWS resource as Terraform plan JSON (Terraform resource types "
+            "and attribute names, references between resources from the graph's dependencies) to the file --output; "
+            "--format k8s writes one YAML manifest per Kubernetes resource into the directory --output. Prints how "
+            "many resources were exported; resource types with no Terraform mapping are listed as warnings. "
+            "Exit codes: 0 ok; 2 bad input (unknown stack, invalid project or stack file, the program failed, "
+            "an output path that cannot be written)."
+        ),
+        add_arguments=_export_arguments,
+        run=_export_command,
+    )
+)
+
+
+# -- new (stack templates) --------------------------------------------------------------------
+
+
+def _new_arguments(parser: argparse.ArgumentParser) -> None:
+    from crossdock.templates.cli import add_arguments
+
+    add_arguments(parser)
+
+
+def _new_command(args: argparse.Namespace) -> int:
+    from crossdock.templates.cli import run
+
+    return run(args)
+
+
+register(
+    Command(
+        name="new",
+        help="write a new stack from a template: `new region` or `new tenant`",
+        description=(
+            "Stack templates (stacks/templates/). `new region --from STACK --region REGION [--name NAME]` writes an "
+            "environment stack for another region; `new tenant ID --env STACK --isolation pool|silo [--risk high]` "
+            "registers a tenant and, for a silo, writes its stack Pulumi.STACK-tenant-ID.yaml. Each plans the result "
+            "offline, prints what it wrote and the next command. Exit codes: 0 written; 2 bad input (existing stack, "
+            "duplicate tenant id, invalid option, a result that does not plan; nothing is left behind)."
+        ),
+        add_arguments=_new_arguments,
+        run=_new_command,
     )
 )
 

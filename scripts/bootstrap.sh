@@ -16,3 +16,19 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; 
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT[test]" >&2
   echo "$want" > "$STAMP"
 fi
+
+# checkov gets its own venv: checkov 3.3 pins packaging<24, pulumi needs packaging>=26.
+# The pin lives in crossdock/checkov/requirements.txt (+ constraints.txt); crossdock runs
+# .venv-checkov/bin/checkov as a program. Reinstalled only when those files change.
+CHECKOV_VENV="$ROOT/.venv-checkov"
+CHECKOV_STAMP="$CHECKOV_VENV/.crossdock-installed"
+CHECKOV_PIN="$ROOT/crossdock/checkov/requirements.txt"
+CHECKOV_CONSTRAINTS="$ROOT/crossdock/checkov/constraints.txt"
+checkov_want="$(cat "$CHECKOV_PIN" "$CHECKOV_CONSTRAINTS" | sha256sum | cut -d' ' -f1)"
+if [ ! -x "$CHECKOV_VENV/bin/checkov" ] || [ "$(cat "$CHECKOV_STAMP" 2>/dev/null)" != "$checkov_want" ]; then
+  echo "crossdock: setting up $CHECKOV_VENV (checkov, pinned in crossdock/checkov/requirements.txt)..." >&2
+  [ -x "$CHECKOV_VENV/bin/python" ] || "$PYTHON" -m venv "$CHECKOV_VENV"
+  "$CHECKOV_VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+    -r "$CHECKOV_PIN" -c "$CHECKOV_CONSTRAINTS" >&2
+  echo "$checkov_want" > "$CHECKOV_STAMP"
+fi

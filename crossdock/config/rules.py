@@ -12,8 +12,9 @@ from collections.abc import Iterator, Sequence
 
 from crossdock.config.regions import AZ_COUNT
 from crossdock.config.resilience import STRATEGY_CAPABILITY
-from crossdock.config.schema import StackConfig, Tier
+from crossdock.config.schema import Criticality, StackConfig, Tier
 from crossdock.config.subnets import plan_subnets
+from crossdock.config.tenancy import check_tenants
 
 Problem = tuple[str, str]
 
@@ -39,6 +40,10 @@ def check_stack(config: StackConfig) -> list[Problem]:
         *_queue_limits(config),
         *_derived_name_lengths(config),
         *_kpi_periods(config),
+        *_cluster_settings(config),
+        *_service_references(config),
+        *_service_settings(config),
+        *check_tenants(config),
     ]
 
 
@@ -48,6 +53,7 @@ def _unique_names(config: StackConfig) -> Iterator[Problem]:
         "databases": config.databases,
         "queues": config.queues,
         "kpis": config.kpis,
+        "services": config.services,
     }
     for section, items in sections.items():
         seen: dict[str, int] = {}
@@ -169,3 +175,87 @@ def _kpi_periods(config: StackConfig) -> Iterator[Problem]:
     for index, kpi in enumerate(config.kpis):
         if kpi.period_seconds % 60:
             yield f"kpis[{index}].periodSeconds", f"CloudWatch periods are multiples of 60 s, got {kpi.period_seconds}"
+
+
+# -- transaction tier ---------------------------------------------------------------------
+
+# At least two pods so one can fail or be drained; real-time fulfilment in production
+# runs one per zone of the three a production environment spans.
+MIN_REPLICAS = 2
+PRODUCTION_REAL_TIME_MIN_REPLICAS = 3
+IAM_ROLE_NAME_LIMIT = 64
+LOAD_BALANCER_NAME_LIMIT = 32
+
+
+def _declared(names) -> str:
+    return ", ".join(sorted(names)) or "none"
+
+
+def _cluster_settings(config: StackConfig) -> Iterator[Problem]:
+    for index, cidr in enumerate(config.cluster.public_endpoint_cidrs):
+        if cidr.prefixlen == 0:
+            yield (
+                f"cluster.publicEndpointCidrs[{index}]",
+                f"{cidr} would open the Kubernetes API endpoint to the whole internet; list the networks that need it",
+            )
+    if any(service.public for service in config.services) and config.cluster.certificate_arn is None:
+        yield "cluster.certificateArn", "public services need an ACM certificate ARN for their HTTPS listener"
+
+
+def _service_references(config: StackConfig) -> Iterator[Problem]:
+    queues = {queue.name for queue in config.queues}
+    databases = {database.name for database in config.databases}
+    for index, service in enumerate(config.services):
+        for verb, names in (("consumes", service.consumes), ("produces", service.produces)):
+            for position, queue in enumerate(names):
+                if queue not in queues:
+                    yield (
+                        f"services[{index}].{verb}[{position}]",
+                        f"service {service.name!r} {verb} queue {queue!r}, which is not declared in queues "
+                        f"(declared: {_declared(queues)})",
+                    )
+        if service.database is not None and service.database.name not in databases:
+            yield (
+                f"services[{index}].database.name",
+                f"service {service.name!r} uses database {service.database.name!r}, which is not declared in "
+                f"databases (declared: {_declared(databases)})",
+            )
+
+
+def _service_settings(config: StackConfig) -> Iterator[Problem]:
+    env = config.environment.name
+    production = config.environment.tier is Tier.PRODUCTION
+    for index, service in enumerate(config.services):
+        key = f"services[{index}]"
+        image = service.image.split("@", 1)[0]
+        tag = image.rsplit(":", 1)[1] if ":" in image.rsplit("/", 1)[-1] else None
+        if "@" not in service.image and tag in (None, "latest"):
+            yield (
+                f"{key}.image",
+                f"image {service.image!r} is not pinned: use a digest (@sha256:...) or a tag other than latest",
+            )
+        replicas = service.replicas
+        needed = MIN_REPLICAS
+        why = "so one pod can fail or be drained while the other serves"
+        if production and service.criticality is Criticality.REAL_TIME_FULFILLMENT:
+            needed, why = PRODUCTION_REAL_TIME_MIN_REPLICAS, "in production, one per availability zone"
+        if replicas.min < needed:
+            yield (
+                f"{key}.replicas.min",
+                f"service {service.name!r} ({service.criticality.value}) needs at least {needed} replicas {why}, "
+                f"got {replicas.min}",
+            )
+        if replicas.max < replicas.min:
+            yield f"{key}.replicas.max", f"replicas.max ({replicas.max}) must be at least replicas.min ({replicas.min})"
+        if service.public and service.hostname is None:
+            yield f"{key}.hostname", f"public service {service.name!r} needs a hostname (ingress host and canary URL)"
+        if not service.public and service.hostname is not None:
+            yield f"{key}.hostname", f"service {service.name!r} is internal; only public services take a hostname"
+        role = f"{env}-{service.name}"
+        if len(role) > IAM_ROLE_NAME_LIMIT:
+            yield f"{key}.name", f"{role!r} would exceed IAM's {IAM_ROLE_NAME_LIMIT}-character role name limit"
+        if service.public and len(role) > LOAD_BALANCER_NAME_LIMIT:
+            yield (
+                f"{key}.name",
+                f"{role!r} would exceed the {LOAD_BALANCER_NAME_LIMIT}-character load balancer name limit",
+            )

@@ -186,6 +186,104 @@ class Alerting(Model):
         return getattr(self, severity.value)
 
 
+# -- transaction tier (EKS services) -------------------------------------------------------
+
+# Kubernetes quantities crossdock accepts: millicores or cores, and binary memory units.
+CPU_QUANTITY = r"^([1-9][0-9]*m|[0-9]+(\.[0-9]+)?)$"
+MEMORY_QUANTITY = r"^[1-9][0-9]*(Mi|Gi)$"
+# An image pinned by tag or digest; `latest` is rejected by the cross-section rules.
+IMAGE_REFERENCE = r"^[a-z0-9][a-z0-9._/:-]*[a-z0-9](@sha256:[a-f0-9]{64})?$"
+
+
+class DatabaseAccess(StrEnum):
+    READ = "read"
+    WRITE = "write"
+
+
+class ReplicaRange(Model):
+    min: int = Field(default=2, ge=1, le=100, description="Fewest pods (Deployment replicas and HPA minimum).")
+    max: int = Field(default=6, ge=1, le=500, description="Most pods the HorizontalPodAutoscaler may run.")
+
+
+class ServiceDatabase(Model):
+    name: str = Field(description="Database (databases[].name) the service connects to, as `<db>_app` with IAM auth.")
+    access: DatabaseAccess = Field(description="read (reader endpoint) or write (writer endpoint).")
+
+
+class Service(Model):
+    name: DnsName = Field(description="Service name: Deployment, ServiceAccount and IAM role derive from it.")
+    image: str = Field(pattern=IMAGE_REFERENCE, description="Container image, pinned by digest (preferred) or tag.")
+    port: int = Field(default=8080, ge=1024, le=65535, description="Container port (unprivileged: pods run as non-root).")
+    criticality: Criticality = Field(description="Business tier: namespace, node group, priority and alarms follow it.")
+    replicas: ReplicaRange = Field(default_factory=ReplicaRange, description="Pod count range {min, max}.")
+    cpu: str = Field(default="250m", pattern=CPU_QUANTITY, description="CPU request per pod (e.g. 250m).")
+    memory: str = Field(default="512Mi", pattern=MEMORY_QUANTITY, description="Memory request and limit per pod.")
+    health_path: str = Field(
+        default="/healthz", pattern=r"^/[A-Za-z0-9._~/-]*$", description="HTTP path of probes and the canary."
+    )
+    public: bool = Field(default=False, description="Behind the internet-facing load balancer (else internal).")
+    hostname: str | None = Field(
+        default=None,
+        pattern=r"^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$",
+        description="Public DNS name of a public service (ingress host and canary URL).",
+    )
+    consumes: tuple[str, ...] = Field(default=(), description="Queues (queues[].name) it receives from.")
+    produces: tuple[str, ...] = Field(default=(), description="Queues (queues[].name) it sends to.")
+    database: ServiceDatabase | None = Field(default=None, description="Database it uses, and read or write access.")
+
+
+class Cluster(Model):
+    kubernetes_version: str = Field(default="1.33", pattern=r"^1\.[0-9]{2}$", description="EKS Kubernetes version.")
+    node_instance_types: tuple[str, ...] = Field(
+        default=("m6i.large",), min_length=1, description="EC2 instance types of both managed node groups."
+    )
+    max_nodes_per_zone: int = Field(default=3, ge=1, le=100, description="Node group size limit, per zone.")
+    public_endpoint_cidrs: tuple[IPv4Network, ...] = Field(
+        default=(), description="CIDRs allowed to reach a public API endpoint; empty means private endpoint only."
+    )
+    waf_rate_limit: int = Field(
+        default=2000, ge=100, le=2_000_000_000, description="Requests per client IP per 5 minutes before WAF blocks."
+    )
+    certificate_arn: str | None = Field(
+        default=None,
+        pattern=r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$",
+        description="ACM certificate of the public HTTPS listeners; required when a service is public.",
+    )
+
+
+# -- tenants (see docs/tenancy.md; cross-section rules in crossdock/config/tenancy.py) ------
+
+
+class Isolation(StrEnum):
+    """pool: shares the environment's databases and queues; silo: its own stack and data tier."""
+
+    POOL = "pool"
+    SILO = "silo"
+
+
+class Risk(StrEnum):
+    STANDARD = "standard"
+    HIGH = "high"
+
+
+class TenantQuotas(Model):
+    requests_per_five_minutes: int = Field(
+        ge=10, le=2_000_000_000, description="Requests per 5 minutes (WAF rate-based rule on the x-tenant-id header)."
+    )
+    queue_messages_per_second: int = Field(
+        ge=1, le=100_000, description="Messages per second the tenant may send to its flows before its alarm fires."
+    )
+
+
+class Tenant(Model):
+    id: DnsName = Field(description="Tenant id (the `tenant` tag and x-tenant-id header); unique across every stack.")
+    display_name: str = Field(min_length=1, description="Customer name shown on dashboards and in alarms.")
+    isolation: Isolation = Field(description="pool (shared data tier) or silo (own stack <env>-tenant-<id>).")
+    risk: Risk = Field(default=Risk.STANDARD, description="standard or high; a high-risk tenant must be a silo.")
+    flows: tuple[str, ...] = Field(default=(), description="Integration flows (queues[].name) the tenant uses.")
+    quotas: TenantQuotas = Field(description="Request rate and queue throughput limits.")
+
+
 class StackConfig(Model):
     """Everything one stack file declares under the `crossdock` namespace."""
 
@@ -196,6 +294,9 @@ class StackConfig(Model):
     queues: tuple[Queue, ...] = Field(default=(), description="Integration flows, each a queue with its DLQ.")
     kpis: tuple[Kpi, ...] = Field(default=(), description="Business KPIs alarmed on.")
     alerting: Alerting = Field(default_factory=Alerting, description="Alert subscriptions per severity.")
+    cluster: Cluster = Field(default_factory=Cluster, description="EKS cluster of the transaction tier.")
+    services: tuple[Service, ...] = Field(default=(), description="Transaction-tier services run on the cluster.")
+    tenants: tuple[Tenant, ...] = Field(default=(), description="Tenants of this environment, pool or silo.")
 
     @property
     def is_production(self) -> bool:

@@ -86,6 +86,8 @@ class Plan:
     """The stack config the program saw (secure values are placeholders)."""
     reads: list[Resource] = field(default_factory=list)
     """Existing resources the program looked up with `.get()` (not created, not in `resources`)."""
+    secret_outputs: dict[str, Any] = field(default_factory=dict, repr=False)
+    """Real values of the secret stack exports (masked in `outputs`): what a stack reference to this stack reads."""
     _by_urn: dict[str, Resource] | None = field(default=None, init=False, repr=False, compare=False)
     _children: dict[str, list[Resource]] | None = field(default=None, init=False, repr=False, compare=False)
 

@@ -220,3 +220,22 @@ def _subnets(args, region, _tags):
 @handler("aws:iam/getPolicyDocument:getPolicyDocument")
 def _policy_document(args, region, _tags):
     return render_policy_document(args)
+
+
+@handler("aws:lb/getLoadBalancer:getLoadBalancer")
+def _load_balancer(args, region, _tags):
+    """An application load balancer named as asked (e.g. one the AWS Load Balancer Controller made)."""
+    name = args.get("name") or ("lb-" + _hex(region, args, n=8))
+    suffix = f"app/{name}/{_hex('lb', region, name)}"
+    arn = f"arn:{partition(region)}:elasticloadbalancing:{region}:{ACCOUNT_ID}:loadbalancer/{suffix}"
+    return {
+        **args,
+        "id": arn,
+        "arn": arn,
+        "arnSuffix": suffix,
+        "name": name,
+        "dnsName": f"{name}-{int(_hex('dns', name), 16) % 10**10:010d}.{region}.elb.{dns_suffix(region)}",
+        "loadBalancerType": "application",
+        "internal": False,
+        "tags": args.get("tags") or {},
+    }

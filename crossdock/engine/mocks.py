@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from pulumi.runtime import Mocks
@@ -17,7 +18,8 @@ from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs
 
 from crossdock.engine import aws_resources, invokes
 from crossdock.engine.regions import AWS_PROVIDER_TYPE, RegionResolver, is_aws_type
-from crossdock.engine.wire import is_unknown
+from crossdock.engine.wire import is_unknown, wrap_secret
+from crossdock.errors import CrossdockError
 
 STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference"
 
@@ -25,8 +27,13 @@ STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference"
 class OfflineMocks(Mocks):
     """Realistic AWS mocks; region-aware through a `RegionResolver` shared with the recorder."""
 
-    def __init__(self, resolver: RegionResolver) -> None:
+    def __init__(self, resolver: RegionResolver, stack_references: Callable[[str], Any] | None = None) -> None:
         self.resolver = resolver
+        # Resolves a stack reference to (outputs, secret output names), or None when it cannot.
+        self.stack_references = stack_references
+        # The first bad-input error met while answering (a reference to a missing stack);
+        # the runner raises it after the run instead of the program's follow-on failure.
+        self.failure: CrossdockError | None = None
         self._warnings: dict[str, None] = {}
         self._lock = threading.Lock()
 
@@ -51,8 +58,7 @@ class OfflineMocks(Mocks):
                 self.resolver.register_provider(inputs, id_=id_)
             return id_, inputs
         if typ == STACK_REFERENCE_TYPE:
-            self.warn(f"stack reference {args.name!r} is not resolved offline; its outputs are empty")
-            return args.name, {"name": inputs.get("name", args.name), "outputs": {}, "secretOutputNames": []}
+            return self._stack_reference(args)
         if args.resource_id and not is_aws_type(typ):
             return args.resource_id, inputs
         if is_aws_type(typ):
@@ -63,6 +69,24 @@ class OfflineMocks(Mocks):
                 id_ = args.resource_id
             return id_, state
         return f"{args.name}-{hashlib.sha256(typ.encode() + args.name.encode()).hexdigest()[:7]}", inputs
+
+    def _stack_reference(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        """The referenced stack's outputs (planned offline by `stack_references`); secrets stay secret."""
+        target = args.inputs.get("name") or args.name
+        resolved = None
+        if self.stack_references is not None:
+            try:
+                resolved = self.stack_references(target)
+            except CrossdockError as error:
+                with self._lock:
+                    self.failure = self.failure or error
+        if resolved is None:
+            if self.failure is None:
+                self.warn(f"stack reference {target!r} is not resolved offline; its outputs are empty")
+            return args.resource_id or target, {"name": target, "outputs": {}, "secretOutputNames": []}
+        outputs, secret_names = resolved
+        wire = {key: wrap_secret(value) if key in secret_names else value for key, value in outputs.items()}
+        return args.resource_id or target, {"name": target, "outputs": wire, "secretOutputNames": list(secret_names)}
 
     # -- invokes ---------------------------------------------------------------------------
     def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:

@@ -21,7 +21,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ from crossdock.engine.graph import STACK_TYPE, Plan, tree_order
 from crossdock.engine.mocks import OfflineMocks
 from crossdock.engine.project import Project, StackConfig, display_path, load_project, load_stack
 from crossdock.engine.recorder import RecordingMonitor
+from crossdock.engine.references import StackReferences
 from crossdock.engine.regions import DEFAULT_REGION, RegionResolver
 from crossdock.errors import CrossdockError, ProgramError, one_line
 
@@ -59,11 +60,17 @@ def run_program(project_dir: Path | str, stack: str) -> Plan:
     return run_stack(load_stack(project, stack))
 
 
-def run_stack(stack_config: StackConfig) -> Plan:
-    """Run an already-loaded stack (see `load_project`/`load_stack`)."""
+def run_stack(stack_config: StackConfig, references: StackReferences | None = None) -> Plan:
+    """Run an already-loaded stack (see `load_project`/`load_stack`).
+
+    Stack references are resolved by planning the referenced stacks (see `references`);
+    `references` is passed only by that resolver, for the nested runs it starts.
+    """
     project = stack_config.project
     program = str(project.program)
-    with _RUN_LOCK:
+    references = references or StackReferences.root(project, stack_config.stack)
+    # A nested run happens inside its parent's run, which already holds the lock.
+    with nullcontext() if references.nested else _RUN_LOCK:
         with _program_environment(project):
             session = _in_thread(
                 lambda: runpy.run_path(program, run_name="__main__"),
@@ -72,8 +79,11 @@ def run_stack(stack_config: StackConfig) -> Plan:
                 config=stack_config.config,
                 secret_keys=stack_config.secret_keys,
                 project_dir=project.directory,
+                references=references,
             )
     # Back in the caller's working directory: file names in messages are relative to it.
+    if session.mocks.failure is not None:  # e.g. a stack reference to a stack that does not exist
+        raise session.mocks.failure
     if session.error is not None:
         if isinstance(session.error, (KeyboardInterrupt, CrossdockError)):
             raise session.error
@@ -112,6 +122,7 @@ def run_callable(
             config=config,
             secret_keys=frozenset(secret_keys),
             project_dir=Path(project_dir or os.getcwd()).resolve(),
+            references=None,
         )
     if session.error is not None:
         raise session.error
@@ -161,8 +172,10 @@ class _Session:
     def plan(self, warnings: list[str], missing_region: str | None) -> Plan:
         records = list(self.monitor.records)
         stack_outputs: dict[str, Any] = {}
+        stack_urn = ""
         for record in records:
             if record.type == STACK_TYPE:
+                stack_urn = record.urn
                 stack_outputs = self.monitor.registered_outputs.get(record.urn, {})
                 record.outputs = stack_outputs
             elif not record.custom:
@@ -181,6 +194,7 @@ class _Session:
             project_dir=self.project_dir,
             config=dict(self.config),
             reads=list(self.monitor.reads),
+            secret_outputs=dict(self.monitor.secret_outputs.get(stack_urn, {})) if stack_urn else {},
         )
 
 
@@ -204,10 +218,10 @@ def _in_thread(program: Callable[[], Any], **kwargs: Any) -> _Session:
 
 
 def _execute(program: Callable[[], Any], *, project: str, stack: str, config: Mapping[str, str],
-             secret_keys: frozenset[str], project_dir: Path) -> _Session:
+             secret_keys: frozenset[str], project_dir: Path, references: StackReferences | None) -> _Session:
     """Configure the SDK for an offline preview and run `program` inside the stack."""
     resolver = RegionResolver.from_config(config)
-    mocks = OfflineMocks(resolver)
+    mocks = OfflineMocks(resolver, stack_references=references)
     session = _Session(
         project=project,
         stack=stack,
@@ -219,6 +233,11 @@ def _execute(program: Callable[[], Any], *, project: str, stack: str, config: Ma
     )
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
+    # After a bad-input failure in the mocks (a stack reference to a missing stack) the program's
+    # follow-on errors are noise: keep asyncio from printing them when their futures are collected.
+    loop.set_exception_handler(
+        lambda lp, context: None if mocks.failure is not None else lp.default_exception_handler(context)
+    )
     failures = _FailureTracebacks()
     loop.set_task_factory(failures.task_factory)
     try:

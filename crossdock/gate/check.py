@@ -26,6 +26,8 @@ class CheckOptions:
     profile: Profile | None = None
     waivers: Path | None = None
     today: dt.date | None = None
+    checkov: bool = False
+    """Also scan with checkov (crossdock.checkov); the CLI turns it on unless --no-checkov."""
 
 
 def run_check(project_dir: Path, stack: str, options: CheckOptions = CheckOptions()) -> tuple[Plan, GateResult]:
@@ -42,15 +44,22 @@ def check_plan(plan: Plan, project_dir: Path, options: CheckOptions = CheckOptio
     if options.waivers is not None and not options.waivers.is_file():
         # The default file is optional; one named explicitly (--waivers) must exist.
         raise WaiverError(f"{options.waivers}: waivers file not found")
-    outcome = apply_waivers(findings, load_waivers(waivers_path), plan.stack, options.today)
+    waivers = load_waivers(waivers_path)
+    rules_run, notes = [rule.id for rule in RULES], []
+    if options.checkov:
+        from crossdock.checkov.gate import gate_checkov
+
+        checkov = gate_checkov(plan, profile, RULES, findings)
+        findings, rules_run, notes = findings + checkov.findings, rules_run + checkov.rules_run, checkov.notes
+    outcome = apply_waivers(findings, waivers, plan.stack, options.today)
     return GateResult(
         project=plan.project,
         stack=plan.stack,
         profile=profile.value,
         resources=sum(1 for resource in plan.resources if resource.custom),
         findings=outcome.findings,
-        rules_run=[rule.id for rule in RULES],
-        notes=outcome.notes,
+        rules_run=rules_run,
+        notes=outcome.notes + notes,
         project_dir=plan.project_dir or project_dir,
     )
 

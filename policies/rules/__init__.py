@@ -11,6 +11,8 @@ from policies.rules import (
     resilience_observability,
     tenant,
 )
+from policies.rules import kubernetes, service_identity  # the transaction tier (EKS workloads, IRSA roles)
+from policies.rules import tenant_isolation  # silo tenants (docs/tenancy.md)
 
 RULES: list[Rule] = [
     *resilience_data.RULES,
@@ -20,7 +22,9 @@ RULES: list[Rule] = [
     *least_privilege.RULES,
     *exposure.RULES,
     *encryption.RULES,
+    *kubernetes.RULES, *service_identity.RULES,
     *tenant.RULES,
+    *tenant_isolation.RULES,
 ]
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

@@ -25,6 +25,11 @@ def dev():
     return run_program(ROOT, "dev")
 
 
+def is_aws(resource):
+    """Custom AWS resources (Kubernetes objects of the transaction tier have no AWS region)."""
+    return resource.custom and (resource.type.startswith("aws:") or resource.type == "pulumi:providers:aws")
+
+
 def top_level(plan):
     environment = plan.by_type("crossdock:index:Environment")[0]
     return sorted((r.type, r.name) for r in plan.children(environment.urn))
@@ -40,6 +45,8 @@ def test_prod_composes_every_component_and_the_dr_provider(prod):
             ("crossdock:storage:SecureBucket", "prod-payload-archive"),
             ("crossdock:dr:DisasterRecovery", "prod-dr"),
             ("crossdock:observability:Observability", "prod-observability"),
+            ("crossdock:transaction:TransactionTier", "prod-transaction"),
+            ("crossdock:tenant:TenantPool", "prod-tenancy"),  # prod registers tenants (docs/tenancy.md)
         ]
         + [("crossdock:messaging:IntegrationQueue", f"prod-{q}") for q in (
             "carrier-events", "asn-ingestion", "shipment-confirmations", "billing-triggers", "edi-inbound", "label-requests"
@@ -48,7 +55,7 @@ def test_prod_composes_every_component_and_the_dr_provider(prod):
 
 
 def test_prod_spans_both_regions(prod):
-    regions = Counter(r.region for r in prod.resources if r.custom)
+    regions = Counter(r.region for r in prod.resources if is_aws(r))
     assert set(regions) == {"us-east-1", "us-west-2"}
     secondary = prod.by_name("prod-dr-orders-secondary", "aws:rds/cluster:Cluster")
     assert secondary.region == "us-west-2"
@@ -78,7 +85,7 @@ def test_prod_exports_what_runbooks_need(prod):
 
 def test_dev_has_no_dr_and_no_second_region(dev):
     assert not dev.by_type("crossdock:dr:DisasterRecovery")
-    assert {r.region for r in dev.resources if r.custom} == {"us-east-1"}
+    assert {r.region for r in dev.resources if is_aws(r)} == {"us-east-1"}
     assert dev.outputs.get("dr") is None  # Pulumi drops None-valued exports
 
 

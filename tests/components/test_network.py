@@ -98,7 +98,7 @@ def test_endpoints_s3_gateway_and_interface_endpoints_in_private_subnets(prod):
         assert endpoint.inputs["vpcEndpointType"] == "Interface"
         assert endpoint.inputs["privateDnsEnabled"] is True
         assert set(endpoint.inputs["subnetIds"]) == private_ids
-    assert set(INTERFACE_ENDPOINT_SERVICES) == {"sqs", "kms", "secretsmanager", "logs"}
+    assert set(INTERFACE_ENDPOINT_SERVICES) == {"sqs", "kms", "secretsmanager", "logs", "sts"}
     sg = records[("aws:ec2/securityGroup:SecurityGroup", "prod-network-endpoints-sg")]
     assert sg.inputs["ingress"] == [
         {"protocol": "tcp", "fromPort": 443.0, "toPort": 443.0, "cidrBlocks": ["10.10.0.0/16"], "description": "HTTPS from the VPC"}

@@ -1,0 +1,128 @@
+"""Resolve `pulumi.StackReference` offline: plan the referenced stack in the same run.
+
+Under the Pulumi CLI a stack reference reads the deployed stack's outputs. Offline,
+the referenced stack is planned with the same engine (its program, its stack file),
+so the referencing program sees exactly the outputs that program exports, with the
+same deterministic ids, and secret exports stay secret (`secretOutputNames`).
+
+Names are read the way the CLI reads them: `stack` and `org/stack` refer to the
+current project, `org/project/stack` to a project found by name in the current
+project's directory or its sibling directories. The organization is not checked
+(offline there is none). A reference to a project that is not on disk stays
+unresolved with a warning, as before; a reference to a stack of a known project
+that has no stack file is bad input (`ProjectError`, exit 2). Results are cached
+per top-level run, and a reference cycle is an error instead of a hang.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crossdock.engine.project import PROJECT_FILES, Project, display_path, load_project, load_stack
+from crossdock.errors import CrossdockError, ProgramError, ProjectError
+
+Resolved = tuple[dict[str, Any], list[str]]
+"""(outputs, secret output names) of a referenced stack."""
+
+
+@dataclass
+class _RunCache:
+    """What one top-level run has resolved, shared by every nested run it starts."""
+
+    results: dict[tuple[str, str], Resolved] = field(default_factory=dict)
+    locks: dict[tuple[str, str], threading.Lock] = field(default_factory=dict)
+    guard: threading.Lock = field(default_factory=threading.Lock)
+
+    def lock_for(self, key: tuple[str, str]) -> threading.Lock:
+        with self.guard:
+            return self.locks.setdefault(key, threading.Lock())
+
+
+@dataclass
+class StackReferences:
+    """The resolver a run's mocks call for each `pulumi:pulumi:StackReference` it registers."""
+
+    project: Project
+    stack: str
+    chain: tuple[tuple[str, str], ...] = ()
+    """(project directory, stack) of every run from the top-level one down to this one."""
+    cache: _RunCache = field(default_factory=_RunCache)
+    cwd: Path = field(default_factory=lambda: Path(os.getcwd()))
+    """The caller's working directory (runs change it): messages name files relative to it."""
+
+    @classmethod
+    def root(cls, project: Project, stack: str) -> StackReferences:
+        return cls(project=project, stack=stack, chain=((str(project.directory), stack),))
+
+    @property
+    def nested(self) -> bool:
+        """True for a run started to resolve another run's stack reference."""
+        return len(self.chain) > 1
+
+    def __call__(self, reference: str) -> Resolved | None:
+        """The referenced stack's outputs, or None when its project is not available offline."""
+        project_name, stack = parse_reference(reference, self.project.name)
+        project = self._find_project(project_name)
+        if project is None:
+            return None
+        key = (str(project.directory), stack)
+        if key in self.chain:
+            names = " -> ".join(s for _, s in (*self.chain, key))
+            raise ProjectError(f"stack reference cycle: {names}")
+        with self.cache.lock_for(key):
+            if key not in self.cache.results:
+                self.cache.results[key] = self._plan(reference, project, stack, key)
+            return self.cache.results[key]
+
+    def _plan(self, reference: str, project: Project, stack: str, key: tuple[str, str]) -> Resolved:
+        from crossdock.engine.runner import run_stack  # the runner imports this module
+
+        path = project.stack_file(stack)
+        if not path.is_file():
+            listing = ", ".join(project.stacks()) or "none"
+            raise ProjectError(
+                f"stack reference {reference!r}: unknown stack {stack!r}: expected stack file "
+                f"{display_path(path, self.cwd)} (available stacks: {listing})"
+            )
+        try:
+            stack_config = load_stack(project, stack)
+            child = StackReferences(
+                project=project, stack=stack, chain=(*self.chain, key), cache=self.cache, cwd=self.cwd
+            )
+            plan = run_stack(stack_config, references=child)
+        except CrossdockError as error:
+            kind = ProgramError if isinstance(error, ProgramError) else ProjectError
+            message = str(error)
+            prefix = f"stack reference {reference!r}: "
+            raise kind(message if message.startswith("stack reference") else prefix + message) from error
+        secrets = dict(plan.secret_outputs)
+        return {**plan.outputs, **secrets}, sorted(secrets)
+
+    def _find_project(self, name: str) -> Project | None:
+        if name == self.project.name:
+            return self.project
+        for directory in sorted(self.project.directory.parent.iterdir()):
+            if directory.is_dir() and any((directory / f).is_file() for f in PROJECT_FILES):
+                try:
+                    candidate = load_project(directory)
+                except ProjectError:
+                    continue
+                if candidate.name == name:
+                    return candidate
+        return None
+
+
+def parse_reference(reference: str, current_project: str) -> tuple[str, str]:
+    """(project, stack) of `stack`, `org/stack` or `org/project/stack`."""
+    parts = reference.split("/")
+    if not all(parts) or len(parts) > 3:
+        raise ProjectError(
+            f"invalid stack reference {reference!r}: use <stack>, <org>/<stack> or <org>/<project>/<stack>"
+        )
+    if len(parts) == 3:
+        return parts[1], parts[2]
+    return current_project, parts[-1]
