@@ -221,7 +221,9 @@ def test_the_blueprint_waivers_file_is_valid_and_waives_no_open_defect(prod_plan
     results = {plan.stack: check_plan(plan, ROOT) for plan in (prod_plan, dev_plan)}
     assert not any(f.waived and f.rule == "CD-RES-010" for f in results["prod"].findings)
     assert results["dev"].summary()["mandatory"] == 0 and results["dev"].summary()["advisory"] > 0
-    for entry in waivers:  # a waiver that matches nothing is stale and should go
+    # A pack waiver that matches nothing is stale and should go; checkov waivers are
+    # checked with checkov on in tests/checkov (these plans are gated without it).
+    for entry in (w for w in waivers if not w.rule.startswith("CKV")):
         assert any(entry.matches(f, stack) for stack, r in results.items() for f in r.findings), entry
 
 
