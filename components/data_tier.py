@@ -23,6 +23,7 @@ AURORA_PARAMETERS: dict[str, str] = {
 }
 
 
+
 def parameter_group_family(engine: str, engine_version: str) -> str:
     """`aurora-postgresql16` for 16.4: RDS families follow the engine major version."""
     return f"{engine}{engine_version.split('.', 1)[0]}"
@@ -120,6 +121,7 @@ class DataTier(pulumi.ComponentResource):
                 )
                 self.parameter_group_names[family] = group.name
 
+            monitoring_role = self._monitoring_role(name, tags)
             dr_region = config.dr.region if config.dr else None
             for spec in config.databases:
                 self.databases[spec.name] = AuroraDatabase(
@@ -136,6 +138,7 @@ class DataTier(pulumi.ComponentResource):
                         availability_zones=args.availability_zones,
                         dr_region=dr_region,
                         dr_key_arn=args.dr_key_arns.get(spec.data_class) if dr_region else None,
+                        monitoring_role_arn=monitoring_role.arn,
                     ),
                     opts=pulumi.ResourceOptions(parent=self),
                 )
@@ -150,6 +153,33 @@ class DataTier(pulumi.ComponentResource):
             }
         )
 
+    def _monitoring_role(self, name: str, tags: dict[str, str]) -> aws.iam.Role:
+        """The role RDS Enhanced Monitoring assumes to write OS metrics to CloudWatch Logs."""
+        role = aws.iam.Role(
+            f"{name}-monitoring-role",
+            description="RDS Enhanced Monitoring publishes OS metrics of the Aurora instances",
+            assume_role_policy=pulumi.Output.json_dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "monitoring.rds.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
+                }
+            ),
+            tags={**tags, "Name": f"{name}-monitoring-role"},
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        aws.iam.RolePolicyAttachment(
+            f"{name}-monitoring-policy",
+            role=role.name,
+            policy_arn="arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        return role
 
 def _check_keys(
     config: StackConfig, key_arns: Mapping[str, pulumi.Input[str]], dr_key_arns: Mapping[str, pulumi.Input[str]]

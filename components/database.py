@@ -23,6 +23,7 @@ MASTER_USERNAME = "crossdock_admin"
 BACKUP_WINDOW = "03:00-04:00"
 MAINTENANCE_WINDOW = "sun:04:30-sun:05:30"
 # Performance Insights' free retention; long enough to investigate last week's incident.
+ENHANCED_MONITORING_SECONDS = 60
 PERFORMANCE_INSIGHTS_RETENTION_DAYS = 7
 LOG_EXPORTS = ["postgresql"]
 
@@ -43,6 +44,8 @@ class AuroraDatabaseArgs:
     availability_zones: pulumi.Input[Sequence[str]]
     dr_region: str | None = None
     dr_key_arn: pulumi.Input[str] | None = None
+    # Role RDS assumes to publish Enhanced Monitoring; None leaves it off.
+    monitoring_role_arn: pulumi.Input[str] | None = None
 
 
 class AuroraDatabase(pulumi.ComponentResource):
@@ -54,11 +57,10 @@ class AuroraDatabase(pulumi.ComponentResource):
     `availability_zones`: AWS picks its storage zones, and pinning them only causes
     perpetual diffs.
 
-    Enhanced Monitoring is off (`monitoring_interval=0`, no role): Performance
-    Insights (encrypted with the data class key), CloudWatch's RDS metrics and the
-    exported `postgresql` log already carry the lock-time, replication-lag and
-    slow-query signals the runbooks use; OS-level metrics every few seconds would
-    cost an IAM role per environment for data nobody alarms on.
+    Enhanced Monitoring runs every 60 s when the data tier passes a monitoring role:
+    during lock contention responders need the OS process list and per-process
+    CPU/IO, which Performance Insights (encrypted with the data class key) and the
+    exported `postgresql` log do not show.
 
     `globalClusterIdentifier` is ignored because `DisasterRecovery` attaches this
     cluster to an Aurora Global Database after creation; without it every update
@@ -133,7 +135,8 @@ class AuroraDatabase(pulumi.ComponentResource):
                     performance_insights_enabled=True,
                     performance_insights_kms_key_id=args.key_arn,
                     performance_insights_retention_period=PERFORMANCE_INSIGHTS_RETENTION_DAYS,
-                    monitoring_interval=0,
+                    monitoring_interval=ENHANCED_MONITORING_SECONDS if args.monitoring_role_arn else 0,
+                    monitoring_role_arn=args.monitoring_role_arn,
                     preferred_maintenance_window=MAINTENANCE_WINDOW,
                     copy_tags_to_snapshot=True,
                     tags={**tags, "Name": instance_id},

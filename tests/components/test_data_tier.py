@@ -91,9 +91,21 @@ def test_data_tier_has_one_subnet_group_security_group_parameter_group_and_a_dat
         (SUBNET_GROUP, "prod-data-subnets"),
         (SECURITY_GROUP, "prod-data-sg"),
         (PARAMETER_GROUP, "prod-data-aurora-postgresql16"),
+        ("aws:iam/role:Role", "prod-data-monitoring-role"),
+        ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "prod-data-monitoring-policy"),
         (DATABASE, "prod-data-orders"),
         (DATABASE, "prod-data-reporting"),
     }
+
+
+def test_enhanced_monitoring_role_is_assumable_only_by_rds_monitoring(prod):
+    role = prod[("aws:iam/role:Role", "prod-data-monitoring-role")]
+    trust = json.loads(role.inputs["assumeRolePolicy"])
+    assert trust["Statement"] == [
+        {"Effect": "Allow", "Principal": {"Service": "monitoring.rds.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ]
+    attachment = prod[("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "prod-data-monitoring-policy")]
+    assert attachment.inputs["policyArn"] == "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
 
 
 def test_each_database_has_exactly_a_cluster_its_instances_and_a_connection_secret(prod):
@@ -112,8 +124,8 @@ def test_each_database_has_exactly_a_cluster_its_instances_and_a_connection_secr
         (SECRET, "prod-data-reporting-connection"),
         (SECRET_VERSION, "prod-data-reporting-connection-value"),
     }
-    # Nothing else was registered: the tier, its five children and the databases' children.
-    assert len([key for key in prod if key[0] != STACK]) == 1 + 5 + 6 + 5
+    # Nothing else was registered: the tier, its seven children and the databases' children.
+    assert len([key for key in prod if key[0] != STACK]) == 1 + 7 + 6 + 5
 
 
 def test_subnet_group_spans_exactly_the_data_subnets(prod):
@@ -197,7 +209,8 @@ def test_prod_orders_runs_a_writer_and_two_readers_in_three_different_zones(prod
         assert inputs["performanceInsightsKmsKeyId"] == KEYS["transactional"]
         assert inputs["autoMinorVersionUpgrade"] is True
         assert inputs["publiclyAccessible"] is False
-        assert inputs["monitoringInterval"] == 0.0
+        assert inputs["monitoringInterval"] == 60.0
+        assert inputs["monitoringRoleArn"] == prod[("aws:iam/role:Role", "prod-data-monitoring-role")].outputs["arn"]
         assert inputs["tags"]["data-class"] == "transactional"
     # Readers are created after the writer, so the tier-0 instance becomes the writer.
     assert instances[0].urn in instances[1].dependencies
@@ -244,6 +257,8 @@ def test_dev_runs_one_unprotected_instance_and_skips_the_final_snapshot(dev):
         (SUBNET_GROUP, "dev-data-subnets"),
         (SECURITY_GROUP, "dev-data-sg"),
         (PARAMETER_GROUP, "dev-data-aurora-postgresql16"),
+        ("aws:iam/role:Role", "dev-data-monitoring-role"),
+        ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "dev-data-monitoring-policy"),
         (DATABASE, "dev-data-orders"),
     }
     record = dev[(CLUSTER, "dev-data-orders-cluster")]
