@@ -8,12 +8,22 @@ STAMP="$VENV/.crossdock-installed"
 PYTHON="${CROSSDOCK_PYTHON:-python3.11}"
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 
+# pip's output goes to a log; it is shown only when an install fails.
+quiet_install() {
+  local log="$1"; shift
+  if ! "$@" >"$log" 2>&1; then
+    echo "crossdock: installation failed; last lines of $log:" >&2
+    tail -n 30 "$log" >&2
+    exit 2
+  fi
+}
+
 want="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)"
 if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
   echo "crossdock: setting up $VENV (first run or dependencies changed)..." >&2
   [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT[test]" >&2
+  quiet_install "$VENV/install.log" "$VENV/bin/python" -m pip install --disable-pip-version-check --upgrade pip
+  quiet_install "$VENV/install.log" "$VENV/bin/python" -m pip install --disable-pip-version-check -e "$ROOT[test]"
   echo "$want" > "$STAMP"
 fi
 
@@ -28,7 +38,7 @@ checkov_want="$(cat "$CHECKOV_PIN" "$CHECKOV_CONSTRAINTS" | sha256sum | cut -d' 
 if [ ! -x "$CHECKOV_VENV/bin/checkov" ] || [ "$(cat "$CHECKOV_STAMP" 2>/dev/null)" != "$checkov_want" ]; then
   echo "crossdock: setting up $CHECKOV_VENV (checkov, pinned in crossdock/checkov/requirements.txt)..." >&2
   [ -x "$CHECKOV_VENV/bin/python" ] || "$PYTHON" -m venv "$CHECKOV_VENV"
-  "$CHECKOV_VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-    -r "$CHECKOV_PIN" -c "$CHECKOV_CONSTRAINTS" >&2
+  quiet_install "$CHECKOV_VENV/install.log" "$CHECKOV_VENV/bin/python" -m pip install --disable-pip-version-check \
+    -r "$CHECKOV_PIN" -c "$CHECKOV_CONSTRAINTS"
   echo "$checkov_want" > "$CHECKOV_STAMP"
 fi
