@@ -79,6 +79,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _location_arguments(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: a --debug given before the subcommand is not reset here.
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks for errors")
     parser.add_argument(
         "--project",
         metavar="DIR",

@@ -18,6 +18,24 @@ from .support import ROOT
 GLOBEX_ROLE = "arn:aws:iam::123456789012:role/prod-tenant-globex-app"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def environment_planned_once():
+    """The mutations touch only the silo's components: plan the referenced environment (prod) once per module."""
+    from crossdock.engine import references
+
+    cache: dict = {}
+    real = references.StackReferences._plan
+
+    def cached(self, reference, project, stack, key):
+        if key not in cache:
+            cache[key] = real(self, reference, project, stack, key)
+        return cache[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(references.StackReferences, "_plan", cached)
+        yield
+
+
 def blocking(project: Path = ROOT, stack: str = "prod-tenant-acme") -> list[tuple[str, str, str]]:
     result = check_plan(run_program(project, stack), project, CheckOptions())
     return sorted((f.rule, f.name, f.message) for f in result.findings if f.blocks)
