@@ -11,7 +11,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from crossdock.engine import Plan, run_program
+from crossdock.engine import Plan, load_project, load_stack, run_program
+from crossdock.errors import CrossdockError
 from crossdock.gate.evaluate import evaluate
 from crossdock.gate.findings import GateResult
 from crossdock.gate.waivers import WaiverError, apply_waivers, load_waivers
@@ -65,10 +66,28 @@ def check_plan(plan: Plan, project_dir: Path, options: CheckOptions = CheckOptio
 
 
 def profile_for(plan: Plan) -> Profile:
-    """The profile a crossdock stack's tier calls for; the default for other projects."""
-    raw = plan.config.get("crossdock:environment")
+    """The profile a crossdock stack's tier calls for; the default for other projects.
+
+    A silo tenant stack (`crossdock:tenant`) has no tier of its own: it is gated like
+    the environment stack it belongs to.
+    """
+    config = plan.config
+    tenant = _json_value(config.get("crossdock:tenant"))
+    if isinstance(tenant, dict) and plan.project_dir is not None and "crossdock:environment" not in config:
+        try:
+            config = load_stack(load_project(plan.project_dir), str(tenant["environmentStack"])).config
+        except (CrossdockError, KeyError):
+            return DEFAULT_PROFILE
+    environment = _json_value(config.get("crossdock:environment"))
     try:
-        environment = json.loads(raw) if isinstance(raw, str) else raw
         return PROFILE_FOR_TIER[environment["tier"]]
-    except (TypeError, ValueError, KeyError):
+    except (TypeError, KeyError):
         return DEFAULT_PROFILE
+
+
+def _json_value(raw):
+    """Structured config values arrive as JSON text, as the CLI passes them."""
+    try:
+        return json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        return None
