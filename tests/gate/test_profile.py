@@ -12,6 +12,7 @@ from policies.profiles import Profile
 
 def project(tmp_path: Path, tier: str) -> Path:
     (tmp_path / "Pulumi.yaml").write_text("name: shop\nruntime: python\nstackConfigDir: stacks\n")
+    (tmp_path / "__main__.py").write_text("")
     (tmp_path / "stacks").mkdir()
     (tmp_path / "stacks" / "Pulumi.dev.yaml").write_text(
         "config:\n  crossdock:environment:\n    name: dev\n    tier: " + tier + "\n"
