@@ -114,7 +114,20 @@ class Environment(pulumi.ComponentResource):
 
         # The EKS transaction tier, only when the stack declares services.
         self.transaction_tier = None
+        self.access_logs = None
         if config.services:
+            # ELB access-log delivery writes only to SSE-S3 buckets, so these logs get their own
+            # bucket (private, versioned, TLS-only) instead of the KMS-encrypted audit bucket.
+            self.access_logs = SecureBucket(
+                f"{name}-lb-access-logs",
+                SecureBucketArgs(
+                    kms_key_arn=None,
+                    tags=base_tags(env, data_class="audit", extra={"purpose": "elb-access-logs"}),
+                    protect=config.is_production,
+                    log_delivery_service="logdelivery.elasticloadbalancing.amazonaws.com",
+                ),
+                opts=child,
+            )
             self.transaction_tier = TransactionTier(
                 f"{name}-transaction",
                 TransactionTierArgs(
@@ -127,6 +140,7 @@ class Environment(pulumi.ComponentResource):
                     alert_topic_arns=self.security.alert_topic_arns,
                     audit_bucket_name=self.security.audit_bucket.bucket_name,
                     audit_bucket_arn=self.security.audit_bucket.arn,
+                    access_log_bucket_name=self.access_logs.bucket_name,
                 ),
                 opts=child,
             )

@@ -17,12 +17,16 @@ import pulumi_aws as aws
 
 @dataclass
 class SecureBucketArgs:
-    kms_key_arn: pulumi.Input[str]
+    # Customer key for SSE-KMS. None means SSE-S3, only for AWS services that cannot
+    # write to SSE-KMS buckets (load balancer access logs support SSE-S3 alone).
+    kms_key_arn: pulumi.Input[str] | None
     tags: Mapping[str, str] = field(default_factory=dict)
     # Days new objects stay immutable (object lock, governance mode); None = no object lock.
     object_lock_days: int | None = None
     # Production audit and payload buckets must survive a mistaken `pulumi destroy`.
     protect: bool = False
+    # AWS service principal allowed to deliver logs under AWSLogs/<account>/ (this account only).
+    log_delivery_service: str | None = None
 
 
 class SecureBucket(pulumi.ComponentResource):
@@ -69,11 +73,12 @@ class SecureBucket(pulumi.ComponentResource):
             bucket=self.bucket.id,
             rules=[
                 {
-                    "apply_server_side_encryption_by_default": {
-                        "sse_algorithm": "aws:kms",
-                        "kms_master_key_id": args.kms_key_arn,
-                    },
-                    "bucket_key_enabled": True,
+                    "apply_server_side_encryption_by_default": (
+                        {"sse_algorithm": "aws:kms", "kms_master_key_id": args.kms_key_arn}
+                        if args.kms_key_arn is not None
+                        else {"sse_algorithm": "AES256"}
+                    ),
+                    "bucket_key_enabled": args.kms_key_arn is not None,
                 }
             ],
             opts=child,
@@ -81,7 +86,7 @@ class SecureBucket(pulumi.ComponentResource):
         self.policy = aws.s3.BucketPolicy(
             f"{name}-tls-only",
             bucket=self.bucket.id,
-            policy=pulumi.Output.json_dumps(_tls_only_policy(self.bucket.arn)),
+            policy=pulumi.Output.json_dumps(_bucket_policy(self.bucket.arn, args.log_delivery_service, self)),
             # S3 rejects a policy while the public-access block is being changed.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.public_access_block]),
         )
@@ -97,18 +102,28 @@ class SecureBucket(pulumi.ComponentResource):
         self.register_outputs({"bucket_name": self.bucket_name, "arn": self.arn})
 
 
-def _tls_only_policy(bucket_arn: pulumi.Output[str]) -> dict:
-    """Deny every request that does not use TLS, for the bucket and its objects."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
+def _bucket_policy(bucket_arn: pulumi.Output[str], log_delivery_service: str | None, parent: pulumi.Resource) -> dict:
+    """Deny every request that does not use TLS; optionally let one AWS service deliver logs."""
+    statements: list[dict] = [
+        {
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        }
+    ]
+    if log_delivery_service is not None:
+        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=parent)).account_id
+        statements.append(
             {
-                "Sid": "DenyInsecureTransport",
-                "Effect": "Deny",
-                "Principal": "*",
-                "Action": "s3:*",
-                "Resource": [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")],
-                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                "Sid": "AwsLogDelivery",
+                "Effect": "Allow",
+                "Principal": {"Service": log_delivery_service},
+                "Action": "s3:PutObject",
+                "Resource": pulumi.Output.concat(bucket_arn, "/AWSLogs/", account_id, "/*"),
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
             }
-        ],
-    }
+        )
+    return {"Version": "2012-10-17", "Statement": statements}

@@ -37,6 +37,8 @@ class TransactionTierArgs:
     alert_topic_arns: Mapping[Severity, pulumi.Input[str]]
     audit_bucket_name: pulumi.Input[str]
     audit_bucket_arn: pulumi.Input[str]
+    # Load balancer access logs: an SSE-S3 bucket, the only encryption ELB log delivery supports.
+    access_log_bucket_name: pulumi.Input[str]
 
 
 class TransactionTier(pulumi.ComponentResource):
@@ -115,7 +117,7 @@ class TransactionTier(pulumi.ComponentResource):
                     config=config,
                     services=public,
                     provider=provider,
-                    access_log_bucket=args.audit_bucket_name,
+                    access_log_bucket=args.access_log_bucket_name,
                     artifact_bucket=args.audit_bucket_name,
                     artifact_bucket_arn=args.audit_bucket_arn,
                     artifact_key_arn=args.key_arns["audit"],

@@ -43,6 +43,7 @@ def test_prod_composes_every_component_and_the_dr_provider(prod):
             ("crossdock:network:Network", "prod-network"),
             ("crossdock:data:DataTier", "prod-data"),
             ("crossdock:storage:SecureBucket", "prod-payload-archive"),
+            ("crossdock:storage:SecureBucket", "prod-lb-access-logs"),
             ("crossdock:dr:DisasterRecovery", "prod-dr"),
             ("crossdock:observability:Observability", "prod-observability"),
             ("crossdock:transaction:TransactionTier", "prod-transaction"),
@@ -121,3 +122,26 @@ def test_both_vpcs_have_encrypted_flow_logs(prod):
     dr_key = prod.by_name("prod-security-operations-key-dr", "aws:kms/replicaKey:ReplicaKey")
     assert dr_group.inputs["kmsKeyId"] == dr_key.outputs["arn"]
     assert dr_group.inputs["retentionInDays"] == 365.0
+
+
+def test_load_balancer_access_logs_go_to_an_sse_s3_bucket_only_elb_log_delivery_writes(prod):
+    import json
+
+    bucket = prod.by_name("prod-lb-access-logs", "aws:s3/bucket:Bucket")
+    assert bucket.protect is True
+    encryption = prod.by_name(
+        "prod-lb-access-logs-encryption",
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    )
+    assert encryption.inputs["rules"][0]["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "AES256"}
+    policy = json.loads(prod.by_name("prod-lb-access-logs-tls-only", "aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])
+    deny, delivery = policy["Statement"]
+    assert deny["Effect"] == "Deny"
+    assert delivery["Principal"] == {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
+    assert delivery["Resource"] == f"{bucket.outputs['arn']}/AWSLogs/123456789012/*"
+    assert delivery["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+    ingresses = prod.by_type("kubernetes:networking.k8s.io/v1:Ingress")
+    assert ingresses
+    for ingress in ingresses:
+        attributes = ingress.inputs["metadata"]["annotations"]["alb.ingress.kubernetes.io/load-balancer-attributes"]
+        assert f"access_logs.s3.bucket={bucket.outputs['bucket']}" in attributes
