@@ -64,6 +64,12 @@ def parse_stack_config(namespace: Mapping[str, Any], source: str, aws_region: st
 
 def load_stack_file(path: Path) -> StackConfig:
     """Read a `Pulumi.<stack>.yaml` file directly (templates, CLI, tests)."""
+    namespace, config = read_stack_namespace(path)
+    return parse_stack_config(namespace, str(path), config.get("aws:region"))
+
+
+def read_stack_namespace(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The `crossdock:*` values (keys without the namespace) and the whole `config:` mapping."""
     source = str(path)
     try:
         document = yaml.safe_load(path.read_text()) or {}
@@ -77,8 +83,7 @@ def load_stack_file(path: Path) -> StackConfig:
     if not isinstance(config, dict):
         raise StackConfigError(f"{source}: config: expected a mapping of config keys")
     namespace = {key.split(":", 1)[1]: value for key, value in config.items() if key.startswith(f"{NAMESPACE}:")}
-    aws_region = config.get("aws:region")
-    return parse_stack_config(namespace, source, aws_region)
+    return namespace, config
 
 
 def from_pulumi_config(source: str) -> StackConfig:

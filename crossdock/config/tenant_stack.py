@@ -26,6 +26,7 @@ from crossdock.config.loader import (
     _unknown_key_message,
     dotted_key,
     load_stack_file,
+    read_stack_namespace,
 )
 from crossdock.config.rules import check_stack
 from crossdock.config.schema import Isolation, StackConfig
@@ -167,19 +168,9 @@ def _dr_vpc_problems(spec: TenantStackSpec, environment: StackConfig) -> list[tu
 
 def load_tenant_stack_file(path: Path) -> TenantStackConfig:
     """Read a `Pulumi.<env>-tenant-<id>.yaml` file directly (templates, CLI, tests)."""
-    source = str(path)
-    try:
-        document = yaml.safe_load(path.read_text()) or {}
-    except FileNotFoundError:
-        raise StackConfigError(f"{source}: stack file not found") from None
-    except yaml.YAMLError as error:
-        raise StackConfigError(f"{source}: not valid YAML ({getattr(error, 'problem', error)})") from None
-    config = document.get("config") if isinstance(document, dict) else None
-    if not isinstance(config, dict):
-        raise StackConfigError(f"{source}: config: expected a mapping of config keys")
-    namespace = {key.split(":", 1)[1]: value for key, value in config.items() if key.startswith(f"{NAMESPACE}:")}
+    namespace, config = read_stack_namespace(path)
     stack = path.name[len("Pulumi.") : -len(".yaml")] if path.name.startswith("Pulumi.") else None
-    return parse_tenant_stack(namespace, source, stacks=path.parent, aws_region=config.get("aws:region"), stack=stack)
+    return parse_tenant_stack(namespace, str(path), stacks=path.parent, aws_region=config.get("aws:region"), stack=stack)
 
 
 def tenant_stack_from_pulumi_config(source: str, project_dir: Path, stack: str) -> TenantStackConfig | None:

@@ -18,7 +18,7 @@ ACME_FILE = STACKS / "Pulumi.prod-tenant-acme.yaml"
 
 
 def scratch_project(directory: Path, *, tenant_stacks: bool = True) -> Path:
-    """A copy of the blueprint project: Pulumi.yaml and the stack files copied, the program linked.
+    """A copy of the blueprint project: Pulumi.yaml, stack files and waivers copied, the program linked.
 
     The program (`__main__.py`, components/) runs from the repository, so a test exercises the
     real code against stack files it may change. `tenant_stacks=False` leaves out the shipped
@@ -28,6 +28,9 @@ def scratch_project(directory: Path, *, tenant_stacks: bool = True) -> Path:
     shutil.copy(ROOT / "Pulumi.yaml", directory / "Pulumi.yaml")
     for name in ("__main__.py", "components"):
         (directory / name).symlink_to(ROOT / name)
+    # The project's waivers travel with it, as they do for `crossdock check --project`.
+    (directory / "policies").mkdir()
+    shutil.copy(ROOT / "policies" / "waivers.yaml", directory / "policies" / "waivers.yaml")
     stacks = directory / "stacks"
     shutil.copytree(STACKS, stacks, ignore=shutil.ignore_patterns("__pycache__"))
     if not tenant_stacks:
