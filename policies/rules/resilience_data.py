@@ -40,17 +40,9 @@ from pulumi_policy import (
     Severity,
     StackValidationArgs,
 )
-from pulumi_policy.proxy import (
-    UNKNOWN_ARCHIVE_VALUE,
-    UNKNOWN_ARRAY_VALUE,
-    UNKNOWN_ASSET_VALUE,
-    UNKNOWN_BOOLEAN_VALUE,
-    UNKNOWN_NUMBER_VALUE,
-    UNKNOWN_OBJECT_VALUE,
-    UNKNOWN_STRING_VALUE,
-    UnknownValueError,
-)
+from pulumi_policy.proxy import UnknownValueError
 
+from policies.documents import is_unknown
 from policies.rule import Category, Rule, resource_rule, stack_rule
 
 # --- reading the stack ----------------------------------------------------------------------------
@@ -66,17 +58,6 @@ class _Unknown:
 
 
 UNKNOWN: Any = _Unknown()
-_UNKNOWN_SENTINELS = frozenset(
-    {
-        UNKNOWN_BOOLEAN_VALUE,
-        UNKNOWN_NUMBER_VALUE,
-        UNKNOWN_STRING_VALUE,
-        UNKNOWN_ARRAY_VALUE,
-        UNKNOWN_ASSET_VALUE,
-        UNKNOWN_ARCHIVE_VALUE,
-        UNKNOWN_OBJECT_VALUE,
-    }
-)
 AWS_PROVIDER = "pulumi:providers:aws"
 
 
@@ -87,7 +68,7 @@ def plain(value: Any) -> Any:
     rule one unknown input would otherwise abort the whole rule during preview.
     """
     if isinstance(value, str):
-        return UNKNOWN if value in _UNKNOWN_SENTINELS else value
+        return UNKNOWN if is_unknown(value) else value
     if isinstance(value, Mapping):
         out = {}
         for key in list(value):
