@@ -153,6 +153,13 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
         help="waivers file (default: policies/waivers.yaml in the project, if present)",
     )
     parser.add_argument(
+        "--policy-config",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help="per-rule config and enforcement levels, the JSON format of `pulumi --policy-pack-config`",
+    )
+    parser.add_argument(
         "--no-checkov",
         action="store_true",
         help="skip the checkov scan of the exported plan (by default checkov runs after the pack; "
@@ -173,7 +180,10 @@ def _check_command(args: argparse.Namespace) -> int:
 
         find_checkov()  # fail fast (exit 2, one line saying how to install it) before planning
     options = CheckOptions(
-        profile=Profile(args.profile) if args.profile else None, waivers=args.waivers, checkov=not args.no_checkov
+        profile=Profile(args.profile) if args.profile else None,
+        waivers=args.waivers,
+        checkov=not args.no_checkov,
+        policy_config=args.policy_config,
     )
     plan, result = run_check(project_dir(args), args.stack, options)
     if args.show_plan:

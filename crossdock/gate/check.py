@@ -15,6 +15,7 @@ from crossdock.engine import Plan, load_project, load_stack, run_program
 from crossdock.errors import CrossdockError
 from crossdock.gate.evaluate import evaluate
 from crossdock.gate.findings import GateResult
+from crossdock.gate.policy_config import load_policy_config
 from crossdock.gate.waivers import WaiverError, apply_waivers, load_waivers
 from policies.profiles import DEFAULT_PROFILE, PROFILE_FOR_TIER, Profile
 from policies.rules import RULES
@@ -29,6 +30,8 @@ class CheckOptions:
     today: dt.date | None = None
     checkov: bool = False
     """Also scan with checkov (crossdock.checkov); the CLI turns it on unless --no-checkov."""
+    policy_config: Path | None = None
+    """A `pulumi --policy-pack-config` JSON file: per-rule config and enforcement levels."""
 
 
 def run_check(project_dir: Path, stack: str, options: CheckOptions = CheckOptions()) -> tuple[Plan, GateResult]:
@@ -40,7 +43,8 @@ def run_check(project_dir: Path, stack: str, options: CheckOptions = CheckOption
 def check_plan(plan: Plan, project_dir: Path, options: CheckOptions = CheckOptions()) -> GateResult:
     """Gate an existing plan (the benchmark times this separately from planning)."""
     profile = options.profile or profile_for(plan)
-    findings = evaluate(plan, RULES, profile)
+    policy_config = load_policy_config(options.policy_config, RULES) if options.policy_config else None
+    findings = evaluate(plan, RULES, profile, policy_config)
     waivers_path = options.waivers or (project_dir / WAIVERS_FILE)
     if options.waivers is not None and not options.waivers.is_file():
         # The default file is optional; one named explicitly (--waivers) must exist.

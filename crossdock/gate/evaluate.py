@@ -28,6 +28,7 @@ from pulumi_policy.policy import _NotApplicableError
 
 from crossdock.engine import Plan, Resource
 from crossdock.gate.findings import Enforcement, Finding, Source
+from crossdock.gate.policy_config import PolicyConfig
 from policies.profiles import Profile, enforcement
 from policies.rule import Rule
 
@@ -38,16 +39,17 @@ def evaluate(
     plan: Plan,
     rules: Iterable[Rule],
     profile: Profile,
-    policy_config: Mapping[str, Mapping[str, Any]] | None = None,
+    policy_config: PolicyConfig | None = None,
 ) -> list[Finding]:
     """Run every rule over the plan and return its violations as findings."""
+    policy_config = policy_config or PolicyConfig()
     graph = _PolicyGraph(plan)
     findings: list[Finding] = []
     for rule in rules:
-        level = enforcement(rule, profile)
+        level = policy_config.enforcement.get(rule.id) or enforcement(rule, profile)
         if level is EnforcementLevel.DISABLED:
             continue
-        config = _config_with_defaults(rule, (policy_config or {}).get(rule.id))
+        config = _config_with_defaults(rule, policy_config.values.get(rule.id))
         if isinstance(rule.policy, ResourceValidationPolicy):
             for record in graph.records:
                 args = graph.resource_args(record, config)
