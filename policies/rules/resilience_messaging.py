@@ -74,18 +74,35 @@ class Queues:
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
         self.queues = stack.of_type(QUEUE)
+        # Index the policy resources by the queue they depend on, once: matching every
+        # queue against every policy by value made large stacks quadratic.
+        self._redrive_policies = self._by_queue_url(stack.of_type(REDRIVE_POLICY))
+        self._allow_policies = self._by_queue_url(stack.of_type(REDRIVE_ALLOW_POLICY))
         self.redrives = {queue.urn: self._redrive(queue) for queue in self.queues}
         self._dlqs = {r.dead_letter_queue.urn for r in self.redrives.values() if r.dead_letter_queue is not None}
         self._dlqs |= {queue.urn for queue in self.queues if self._allows_redrive(queue)}
+
+    def _by_queue_url(self, policies: list[PolicyResource]) -> tuple[dict[str, list[PolicyResource]], list[PolicyResource]]:
+        """Policies keyed by the queue their `queueUrl` depends on, and those with no such dependency."""
+        indexed: dict[str, list[PolicyResource]] = {}
+        unlinked: list[PolicyResource] = []
+        for policy in policies:
+            deps = [dep for dep in policy.property_dependencies.get("queueUrl", ()) if dep.resource_type == QUEUE]
+            for dep in deps:
+                indexed.setdefault(dep.urn, []).append(policy)
+            if not deps:
+                unlinked.append(policy)
+        return indexed, unlinked
+
+    def _policies_for(self, queue: PolicyResource, index) -> list[PolicyResource]:
+        indexed, unlinked = index
+        return indexed.get(queue.urn, []) + [p for p in unlinked if self.stack.references(p, "queueUrl", queue)]
 
     def _holder(self, queue: PolicyResource) -> PolicyResource | None:
         """The resource whose `redrivePolicy` applies to the queue: the queue itself or a RedrivePolicy."""
         if present(self.stack.props(queue).get("redrivePolicy")):
             return queue
-        return next(
-            (p for p in self.stack.of_type(REDRIVE_POLICY) if self.stack.references(p, "queueUrl", queue)),
-            None,
-        )
+        return next(iter(self._policies_for(queue, self._redrive_policies)), None)
 
     def _redrive(self, queue: PolicyResource) -> Redrive:
         holder = self._holder(queue)
@@ -94,6 +111,13 @@ class Queues:
         raw = self.stack.props(holder).get("redrivePolicy")
         policy = UNKNOWN if raw is UNKNOWN else parse_json(raw)
         target = policy.get("deadLetterTargetArn") if isinstance(policy, Mapping) else None
+        linked = [
+            dep
+            for dep in holder.property_dependencies.get("redrivePolicy", ())
+            if dep.resource_type == QUEUE and dep.urn != queue.urn
+        ]
+        if linked:  # the program wired the DLQ's ARN in: no need to compare values
+            return Redrive(policy, linked[0])
         candidates = [
             q
             for q in self.queues
@@ -103,9 +127,7 @@ class Queues:
 
     def _allows_redrive(self, queue: PolicyResource) -> bool:
         documents = [self.stack.props(queue).get("redriveAllowPolicy")] + [
-            self.stack.props(p).get("redriveAllowPolicy")
-            for p in self.stack.of_type(REDRIVE_ALLOW_POLICY)
-            if self.stack.references(p, "queueUrl", queue)
+            self.stack.props(p).get("redriveAllowPolicy") for p in self._policies_for(queue, self._allow_policies)
         ]
         for raw in documents:
             if not present(raw):
