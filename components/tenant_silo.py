@@ -51,6 +51,7 @@ from components.key_policies import data_key_policy, operations_key_policy
 from components.observability import Observability, ObservabilityArgs
 from components.secure_bucket import SecureBucket, SecureBucketArgs
 from components.tags import base_tags, data_store_tags
+from components.network_policies import default_deny_with_dns
 from crossdock.config.schema import Severity
 from crossdock.config.subnets import plan_subnets
 from crossdock.config.tenancy import TenantStackConfig
@@ -512,32 +513,7 @@ class TenantSilo(pulumi.ComponentResource):
             },
             opts=inside,
         )
-        self.default_deny = k8s.networking.v1.NetworkPolicy(
-            f"{name}-default-deny",
-            metadata=metadata("default-deny"),
-            spec={"podSelector": {}, "policyTypes": ["Ingress", "Egress"]},
-            opts=inside,
-        )
-        self.allow_dns = k8s.networking.v1.NetworkPolicy(
-            f"{name}-allow-dns",
-            metadata=metadata("allow-dns"),
-            spec={
-                "podSelector": {},
-                "policyTypes": ["Egress"],
-                "egress": [
-                    {
-                        "to": [
-                            {
-                                "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
-                                "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
-                            }
-                        ],
-                        "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
-                    }
-                ],
-            },
-            opts=inside,
-        )
+        self.default_deny, self.allow_dns = default_deny_with_dns(name, metadata, inside)
         self.service_account = k8s.core.v1.ServiceAccount(
             f"{name}-service-account",
             metadata=metadata(SERVICE_ACCOUNT, {"eks.amazonaws.com/role-arn": self.app_role.arn}),

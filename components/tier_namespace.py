@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_kubernetes as k8s
 
+from components.network_policies import default_deny_with_dns
 from crossdock.config.schema import Criticality, Environment, Service
 
 PART_OF_LABEL = "crossdock.io/part-of"
@@ -103,32 +104,7 @@ class TierNamespace(pulumi.ComponentResource):
         def metadata(object_name: str) -> dict:
             return {"name": object_name, "namespace": self.name, "labels": labels}
 
-        self.default_deny = k8s.networking.v1.NetworkPolicy(
-            f"{name}-default-deny",
-            metadata=metadata("default-deny"),
-            spec={"podSelector": {}, "policyTypes": ["Ingress", "Egress"]},
-            opts=after_namespace,
-        )
-        self.allow_dns = k8s.networking.v1.NetworkPolicy(
-            f"{name}-allow-dns",
-            metadata=metadata("allow-dns"),
-            spec={
-                "podSelector": {},
-                "policyTypes": ["Egress"],
-                "egress": [
-                    {
-                        "to": [
-                            {
-                                "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
-                                "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
-                            }
-                        ],
-                        "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
-                    }
-                ],
-            },
-            opts=after_namespace,
-        )
+        self.default_deny, self.allow_dns = default_deny_with_dns(name, metadata, after_namespace)
 
         pods = sum(service.replicas.max + 1 for service in args.services)
         cpu_requests = sum((s.replicas.max + 1) * cpu_millicores(s.cpu) for s in args.services)
