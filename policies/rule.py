@@ -56,16 +56,9 @@ def resource_rule(
     config_schema: PolicyConfigSchema | None = None,
 ) -> Rule:
     """Declare a rule that sees one resource at a time."""
-    policy = ResourceValidationPolicy(
-        name=rule_id,
-        description=description,
-        validate=validate,
-        severity=severity,
-        remediation_steps=remediation,
-        config_schema=config_schema,
-        tags=[category.value] + ([f"checkov:{checkov_id}"] if checkov_id else []),
+    return _declare(
+        ResourceValidationPolicy, rule_id, description, severity, category, remediation, validate, checkov_id, config_schema
     )
-    return Rule(policy=policy, category=category, checkov_id=checkov_id)
 
 
 def stack_rule(
@@ -80,7 +73,24 @@ def stack_rule(
     config_schema: PolicyConfigSchema | None = None,
 ) -> Rule:
     """Declare a rule that sees every resource of the stack (relations: alarms, DLQs, DR copies)."""
-    policy = StackValidationPolicy(
+    return _declare(
+        StackValidationPolicy, rule_id, description, severity, category, remediation, validate, checkov_id, config_schema
+    )
+
+
+def _declare(
+    policy_class: type[ResourceValidationPolicy] | type[StackValidationPolicy],
+    rule_id: str,
+    description: str,
+    severity: Severity,
+    category: Category,
+    remediation: str,
+    validate: Callable,
+    checkov_id: str | None,
+    config_schema: PolicyConfigSchema | None,
+) -> Rule:
+    """Build the pulumi-policy object; its tags carry the category and checkov id for the CLI's output."""
+    policy = policy_class(
         name=rule_id,
         description=description,
         validate=validate,
