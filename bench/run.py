@@ -224,25 +224,43 @@ class PlainMocks:
         token = args.token
         if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
             names = [f"{region}{s}" for s in "abcdef"]
-            return {"id": region, "names": names, "zoneIds": [f"use1-az{i}" for i in range(1, 7)],
-                    "state": "available", "groupNames": [region] * 6}
+            return {
+                "id": region,
+                "names": names,
+                "zoneIds": [f"use1-az{i}" for i in range(1, 7)],
+                "state": "available",
+                "groupNames": [region] * 6,
+            }
         if token == "aws:index/getCallerIdentity:getCallerIdentity":
-            return {"id": ACCOUNT_ID, "accountId": ACCOUNT_ID, "userId": "AIDABENCH",
-                    "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/bench"}
+            return {
+                "id": ACCOUNT_ID,
+                "accountId": ACCOUNT_ID,
+                "userId": "AIDABENCH",
+                "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/bench",
+            }
         if token == "aws:index/getPartition:getPartition":
-            return {"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com",
-                    "reverseDnsSuffix": "com.amazonaws"}
+            return {"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsSuffix": "com.amazonaws"}
         if token == "aws:index/getRegion:getRegion":
-            return {"id": region, "name": region, "region": region, "description": region,
-                    "endpoint": f"ec2.{region}.amazonaws.com"}
+            return {
+                "id": region,
+                "name": region,
+                "region": region,
+                "description": region,
+                "endpoint": f"ec2.{region}.amazonaws.com",
+            }
         if token == "aws:iam/getPolicyDocument:getPolicyDocument":
             doc = json.dumps({"Version": "2012-10-17", "Statement": []})
             return {"id": "policy", "json": doc, "minifiedJson": doc}
         if token == "aws:lb/getLoadBalancer:getLoadBalancer":
             name = args.args.get("name") or "bench"
             arn = f"arn:aws:elasticloadbalancing:{region}:{ACCOUNT_ID}:loadbalancer/app/{name}/0"
-            return {"id": arn, "arn": arn, "arnSuffix": f"app/{name}/0", "name": name,
-                    "dnsName": f"{name}.{region}.elb.amazonaws.com"}
+            return {
+                "id": arn,
+                "arn": arn,
+                "arnSuffix": f"app/{name}/0",
+                "name": name,
+                "dnsName": f"{name}.{region}.elb.amazonaws.com",
+            }
         self.unanswered.add(token)  # reported by the driver; the program still gets a (empty) result
         return {}
 
@@ -267,18 +285,22 @@ def floor_run(project_dir: Path, stack: str) -> tuple[int, set[str], BaseExcepti
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         try:
-            settings.reset_options(project=project.name, stack=stack, root_directory=str(project.directory),
-                                   preview=True, organization=ORGANIZATION)
+            settings.reset_options(
+                project=project.name,
+                stack=stack,
+                root_directory=str(project.directory),
+                preview=True,
+                organization=ORGANIZATION,
+            )
             pulumi_config.set_all_config(dict(stack_config.config), sorted(stack_config.secret_keys))
             # As the engine does: keep set_mocks from creating its own root Stack.
             settings.ROOT.set(object())  # type: ignore[arg-type]
-            set_mocks(mocks, project=project.name, stack=stack, preview=True, monitor=monitor,
-                      organization=ORGANIZATION)
+            set_mocks(
+                mocks, project=project.name, stack=stack, preview=True, monitor=monitor, organization=ORGANIZATION
+            )
             settings.ROOT.set(None)
             try:
-                loop.run_until_complete(
-                    run_in_stack(lambda: runpy.run_path(str(project.program), run_name="__main__"))
-                )
+                loop.run_until_complete(run_in_stack(lambda: runpy.run_path(str(project.program), run_name="__main__")))
             except BaseException as exc:  # noqa: BLE001
                 out["error"] = exc
         finally:
@@ -334,8 +356,20 @@ def run_worker(phase: str, project_dir: Path, stack: str, sdk_wait: str) -> dict
         result_path = Path(handle.name)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", phase, "--project", str(project_dir),
-           "--stack", stack, "--result", str(result_path), "--sdk-wait", sdk_wait]
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        phase,
+        "--project",
+        str(project_dir),
+        "--stack",
+        stack,
+        "--result",
+        str(result_path),
+        "--sdk-wait",
+        sdk_wait,
+    ]
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=str(ROOT), env=env, capture_output=True, text=True)
     wall = time.perf_counter() - start
@@ -369,10 +403,16 @@ def _version(dist: str) -> str | None:
 
 def git_revision() -> str | None:
     try:
-        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                             check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                               capture_output=True, text=True, check=True).stdout.strip()
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         return f"{rev}{'+dirty' if dirty else ''}"
     except (OSError, subprocess.CalledProcessError):
         return None
@@ -388,8 +428,11 @@ def drive(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory(prefix="crossdock-bench-") as scratch:
         project_dir = write_project(Path(scratch) / "project", databases=databases, queues=queues)
-        print(f"stack: {databases} databases, {queues} queues (project {project_dir}); "
-              f"{args.repeats} samples per phase, each in a fresh process", flush=True)
+        print(
+            f"stack: {databases} databases, {queues} queues (project {project_dir}); "
+            f"{args.repeats} samples per phase, each in a fresh process",
+            flush=True,
+        )
         if args.sdk_wait != "stock":
             print(f"experiment: SDK wait_for_rpcs patched ({args.sdk_wait}) in plan and floor", flush=True)
         load_start = os.getloadavg()
@@ -397,15 +440,20 @@ def drive(args: argparse.Namespace) -> int:
         floors: list[dict[str, Any]] = []
         for i in range(args.repeats):
             plans.append(run_worker("plan", project_dir, STACK, args.sdk_wait))
-            print(f"  [{i + 1}/{args.repeats}] plan  {plans[-1]['plan_seconds']:7.2f} s  "
-                  f"gate {plans[-1]['gate_seconds']:6.2f} s  peak {mib(plans[-1]['plan_peak_rss_bytes'])}",
-                  flush=True)
+            print(
+                f"  [{i + 1}/{args.repeats}] plan  {plans[-1]['plan_seconds']:7.2f} s  "
+                f"gate {plans[-1]['gate_seconds']:6.2f} s  peak {mib(plans[-1]['plan_peak_rss_bytes'])}",
+                flush=True,
+            )
             floors.append(run_worker("floor", project_dir, STACK, args.sdk_wait))
             if "error" in floors[-1]:
                 print(f"error: the floor run failed: {floors[-1]['error']}", file=sys.stderr)
                 return 2
-            print(f"  [{i + 1}/{args.repeats}] floor {floors[-1]['floor_seconds']:7.2f} s  "
-                  f"{'':17}peak {mib(floors[-1]['floor_peak_rss_bytes'])}", flush=True)
+            print(
+                f"  [{i + 1}/{args.repeats}] floor {floors[-1]['floor_seconds']:7.2f} s  "
+                f"{'':17}peak {mib(floors[-1]['floor_peak_rss_bytes'])}",
+                flush=True,
+            )
 
     load_end = os.getloadavg()
 
@@ -425,12 +473,24 @@ def drive(args: argparse.Namespace) -> int:
     gate_ratio = gate_t["median"] / plan_t["median"]
 
     targets = [
-        {"name": "plan time <= 1.3x floor", "value": round(plan_ratio, 3), "limit": TARGET_PLAN_RATIO,
-         "passed": plan_ratio <= TARGET_PLAN_RATIO},
-        {"name": "peak RSS < 1 GiB (plan, and plan+gate)", "value": check_peak, "limit": TARGET_PEAK_RSS,
-         "passed": max(plan_peak, check_peak) < TARGET_PEAK_RSS},
-        {"name": "gate adds <= 50% to plan time", "value": round(gate_ratio, 3), "limit": TARGET_GATE_RATIO,
-         "passed": gate_ratio <= TARGET_GATE_RATIO},
+        {
+            "name": "plan time <= 1.3x floor",
+            "value": round(plan_ratio, 3),
+            "limit": TARGET_PLAN_RATIO,
+            "passed": plan_ratio <= TARGET_PLAN_RATIO,
+        },
+        {
+            "name": "peak RSS < 1 GiB (plan, and plan+gate)",
+            "value": check_peak,
+            "limit": TARGET_PEAK_RSS,
+            "passed": max(plan_peak, check_peak) < TARGET_PEAK_RSS,
+        },
+        {
+            "name": "gate adds <= 50% to plan time",
+            "value": round(gate_ratio, 3),
+            "limit": TARGET_GATE_RATIO,
+            "passed": gate_ratio <= TARGET_GATE_RATIO,
+        },
     ]
 
     rows = [
@@ -458,24 +518,40 @@ def drive(args: argparse.Namespace) -> int:
         print(f"{'PASS' if t['passed'] else 'FAIL'}  {t['name']}  (measured {value})")
     counts = {s["resources"] for s in plans + floors}
     if len(counts) > 1:
-        print(f"note: resource counts differ between samples ({sorted(counts)}): did the program change during the run?")
+        print(
+            f"note: resource counts differ between samples ({sorted(counts)}): did the program change during the run?"
+        )
     starved = [s for s in plans if s["plan_seconds"] > STARVED * s["plan_cpu_seconds"]]
     starved += [s for s in floors if s["floor_seconds"] > STARVED * s["floor_cpu_seconds"]]
     if starved:
-        print(f"note: {len(starved)} of {len(plans) + len(floors)} samples spent >{STARVED - 1:.0%} of their wall time "
-              f"waiting for a CPU (load average {load_start[0]:.1f} at start, {load_end[0]:.1f} at end, "
-              f"{os.cpu_count()} CPUs): other work was running; compare the CPU rows, or rerun on an idle machine")
+        print(
+            f"note: {len(starved)} of {len(plans) + len(floors)} samples spent >{STARVED - 1:.0%} of their wall time "
+            f"waiting for a CPU (load average {load_start[0]:.1f} at start, {load_end[0]:.1f} at end, "
+            f"{os.cpu_count()} CPUs): other work was running; compare the CPU rows, or rerun on an idle machine"
+        )
     if floors[0]["unanswered_invokes"]:
         print(f"note: invokes the floor answered with {{}}: {', '.join(floors[0]['unanswered_invokes'])}")
 
     report = {
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "mode": "quick" if args.quick else "full",
-        "stack": {"databases": databases, "queues": queues, "resources": resources,
-                  "custom_resources": plans[0]["custom_resources"], "floor_resources": floors[0]["resources"]},
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
-                    "pulumi": _version("pulumi"), "pulumi_aws": _version("pulumi_aws"), "revision": git_revision(),
-                    "load_average_start": load_start, "load_average_end": load_end},
+        "stack": {
+            "databases": databases,
+            "queues": queues,
+            "resources": resources,
+            "custom_resources": plans[0]["custom_resources"],
+            "floor_resources": floors[0]["resources"],
+        },
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "pulumi": _version("pulumi"),
+            "pulumi_aws": _version("pulumi_aws"),
+            "revision": git_revision(),
+            "load_average_start": load_start,
+            "load_average_end": load_end,
+        },
         "repeats": args.repeats,
         "sdk_wait": args.sdk_wait,
         "plan_seconds": plan_t,
@@ -486,8 +562,13 @@ def drive(args: argparse.Namespace) -> int:
         "plan_floor_ratio": plan_ratio,
         "plan_floor_cpu_ratio": cpu_ratio,
         "gate_plan_ratio": gate_ratio,
-        "peak_rss_bytes": {"plan": plan_peak, "check": check_peak, "floor": floor_peak,
-                           "plan_after_imports": plan_base, "floor_after_imports": floor_base},
+        "peak_rss_bytes": {
+            "plan": plan_peak,
+            "check": check_peak,
+            "floor": floor_peak,
+            "plan_after_imports": plan_base,
+            "floor_after_imports": floor_base,
+        },
         "starved_samples": len(starved),
         "targets": targets,
         "samples": {"plan": plans, "floor": floors},
@@ -500,15 +581,22 @@ def drive(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help=f"smoke size ({QUICK_DATABASES} databases, {QUICK_QUEUES} queues); writes quick.json")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"smoke size ({QUICK_DATABASES} databases, {QUICK_QUEUES} queues); writes quick.json",
+    )
     parser.add_argument("--repeats", type=int, default=3, help="samples per phase (default 3)")
     parser.add_argument("--databases", type=int, help=f"override the number of databases (default {DATABASES})")
     parser.add_argument("--queues", type=int, help=f"override the number of queues (default {QUEUES})")
     parser.add_argument("--output", help="results file (default bench/results/latest.json)")
-    parser.add_argument("--sdk-wait", choices=["stock", "first-exception"], default="stock",
-                        help="experiment: patch the SDK's O(n^2) output wait in both plan and floor "
-                        "(results go to *-sdk-wait-first-exception.json)")
+    parser.add_argument(
+        "--sdk-wait",
+        choices=["stock", "first-exception"],
+        default="stock",
+        help="experiment: patch the SDK's O(n^2) output wait in both plan and floor "
+        "(results go to *-sdk-wait-first-exception.json)",
+    )
     parser.add_argument("--worker", choices=["plan", "floor"], help=argparse.SUPPRESS)
     parser.add_argument("--project", help=argparse.SUPPRESS)
     parser.add_argument("--stack", default=STACK, help=argparse.SUPPRESS)

@@ -110,7 +110,9 @@ class TransactionCluster(pulumi.ComponentResource):
                         {
                             "Sid": "AccountRootAdministersKey",
                             "Effect": "Allow",
-                            "Principal": {"AWS": pulumi.Output.format("arn:{0}:iam::{1}:root", partition, identity.account_id)},
+                            "Principal": {
+                                "AWS": pulumi.Output.format("arn:{0}:iam::{1}:root", partition, identity.account_id)
+                            },
                             "Action": "kms:*",
                             "Resource": "*",
                         }
@@ -254,13 +256,19 @@ class TransactionCluster(pulumi.ComponentResource):
                 ami_type="AL2023_x86_64_STANDARD",
                 capacity_type="ON_DEMAND",
                 # At least one node per zone, so zone-spread pods always have a place in each.
-                scaling_config={"min_size": zones, "desired_size": zones, "max_size": zones * settings.max_nodes_per_zone},
+                scaling_config={
+                    "min_size": zones,
+                    "desired_size": zones,
+                    "max_size": zones * settings.max_nodes_per_zone,
+                },
                 update_config={"max_unavailable": 1},
                 launch_template={"id": launch_template.id, "version": launch_template.latest_version.apply(str)},
                 labels={NODE_POOL_LABEL: pool},
                 taints=[{"key": REAL_TIME_TAINT_KEY, "value": "true", "effect": "NO_SCHEDULE"}] if real_time else None,
                 tags={**tags, "Name": group_name, NODE_POOL_LABEL: pool},
-                opts=pulumi.ResourceOptions(parent=self, depends_on=attachments, ignore_changes=["scalingConfig.desiredSize"]),
+                opts=pulumi.ResourceOptions(
+                    parent=self, depends_on=attachments, ignore_changes=["scalingConfig.desiredSize"]
+                ),
             )
 
         self.kubeconfig = pulumi.Output.all(
@@ -278,7 +286,10 @@ class TransactionCluster(pulumi.ComponentResource):
                 f"{name}-priority-{criticality.value}",
                 metadata={
                     "name": priority_class_name(criticality),
-                    "labels": {"app.kubernetes.io/managed-by": "crossdock", "crossdock.io/criticality": criticality.value},
+                    "labels": {
+                        "app.kubernetes.io/managed-by": "crossdock",
+                        "crossdock.io/criticality": criticality.value,
+                    },
                 },
                 value=PRIORITY[criticality],
                 preemption_policy=PREEMPTION[criticality],

@@ -23,7 +23,6 @@ AURORA_PARAMETERS: dict[str, str] = {
 }
 
 
-
 def parameter_group_family(engine: str, engine_version: str) -> str:
     """`aurora-postgresql16` for 16.4: RDS families follow the engine major version."""
     return f"{engine}{engine_version.split('.', 1)[0]}"
@@ -31,7 +30,9 @@ def parameter_group_family(engine: str, engine_version: str) -> str:
 
 def cluster_parameters() -> list[aws.rds.ClusterParameterGroupParameterArgs]:
     """The shared parameters as RDS arguments (the DR region applies the same set)."""
-    return [aws.rds.ClusterParameterGroupParameterArgs(name=key, value=value) for key, value in AURORA_PARAMETERS.items()]
+    return [
+        aws.rds.ClusterParameterGroupParameterArgs(name=key, value=value) for key, value in AURORA_PARAMETERS.items()
+    ]
 
 
 @dataclass
@@ -180,6 +181,7 @@ class DataTier(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         return role
+
 
 def _check_keys(
     config: StackConfig, key_arns: Mapping[str, pulumi.Input[str]], dr_key_arns: Mapping[str, pulumi.Input[str]]

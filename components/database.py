@@ -71,7 +71,9 @@ class AuroraDatabase(pulumi.ComponentResource):
         super().__init__("crossdock:data:AuroraDatabase", name, None, opts)
         spec, config = args.spec, args.config
         if args.dr_region is not None and args.dr_key_arn is None:
-            raise ValueError(f"database {spec.name!r}: dr_region {args.dr_region} needs dr_key_arn for the secret replica")
+            raise ValueError(
+                f"database {spec.name!r}: dr_region {args.dr_region} needs dr_key_arn for the secret replica"
+            )
         data_class = config.data_class(spec.data_class)
         production = config.is_production
         identifier = f"{config.environment.name}-{spec.name}"

@@ -174,7 +174,9 @@ class DisasterRecovery(pulumi.ComponentResource):
 
         self.register_outputs(
             {
-                "global_cluster_identifiers": {db: g.global_cluster_identifier for db, g in self.global_clusters.items()},
+                "global_cluster_identifiers": {
+                    db: g.global_cluster_identifier for db, g in self.global_clusters.items()
+                },
                 "secondary_cluster_identifiers": self.secondary_cluster_identifiers,
                 "dr_endpoints": self.dr_endpoints,
                 "dr_vpc_id": self.dr_vpc_id,
@@ -211,7 +213,10 @@ class DisasterRecovery(pulumi.ComponentResource):
         )
         # Adopt the default security group with no rules, as the primary network does.
         aws.ec2.DefaultSecurityGroup(
-            f"{name}-vpc-default-sg", vpc_id=vpc.id, tags={**tags, "Name": f"{env.name}-dr-default"}, opts=self._dr_opts()
+            f"{name}-vpc-default-sg",
+            vpc_id=vpc.id,
+            tags={**tags, "Name": f"{env.name}-dr-default"},
+            opts=self._dr_opts(),
         )
         if self._dr_log_key_arn is not None:
             vpc_flow_logs(
@@ -384,9 +389,7 @@ class DisasterRecovery(pulumi.ComponentResource):
         env = config.environment
         production = config.is_production
         tags = base_tags(env, extra={"purpose": "backup"})
-        classes = [
-            dc for dc in config.data_classes if any(specs[db].data_class == dc.name for db in args.databases)
-        ]
+        classes = [dc for dc in config.data_classes if any(specs[db].data_class == dc.name for db in args.databases)]
         vault_class = min(classes, key=lambda dc: _region_rpo(dc) if _region_rpo(dc) is not None else float("inf"))
 
         primary_vault = aws.backup.Vault(
@@ -635,9 +638,7 @@ def replication_policy(
 def _service_trust(service: str) -> dict:
     return {
         "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
-        ],
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}],
     }
 
 

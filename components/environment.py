@@ -79,9 +79,7 @@ class Environment(pulumi.ComponentResource):
         self.queues = [
             IntegrationQueue(
                 f"{env.name}-{queue.name}",
-                IntegrationQueueArgs(
-                    spec=queue, environment=env, kms_key_arn=self.security.key_arns[queue.data_class]
-                ),
+                IntegrationQueueArgs(spec=queue, environment=env, kms_key_arn=self.security.key_arns[queue.data_class]),
                 opts=child,
             )
             for queue in config.queues

@@ -54,7 +54,13 @@ def operations_key_policy(
                     "Sid": "CloudWatchLogsEncryptsLogGroups",
                     "Effect": "Allow",
                     "Principal": {"Service": pulumi.Output.format("logs.{0}.amazonaws.com", region)},
-                    "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                    "Action": [
+                        "kms:Encrypt*",
+                        "kms:Decrypt*",
+                        "kms:ReEncrypt*",
+                        "kms:GenerateDataKey*",
+                        "kms:Describe*",
+                    ],
                     "Resource": "*",
                     "Condition": {
                         "ArnLike": {

@@ -51,7 +51,9 @@ class Network(pulumi.ComponentResource):
             opts=child,
         )
         # Adopt the VPC's default security group and strip its rules so nothing lands in it by accident.
-        aws.ec2.DefaultSecurityGroup(f"{name}-default-sg", vpc_id=self.vpc.id, tags=self._named(f"{name}-default"), opts=child)
+        aws.ec2.DefaultSecurityGroup(
+            f"{name}-default-sg", vpc_id=self.vpc.id, tags=self._named(f"{name}-default"), opts=child
+        )
         igw = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=self.vpc.id, tags=self._named(f"{name}-igw"), opts=child)
 
         self.availability_zones = [zones.names.apply(lambda names, i=i: names[i]) for i in range(env.az_count)]
@@ -86,7 +88,9 @@ class Network(pulumi.ComponentResource):
         nat_count = env.az_count if env.tier is Tier.PRODUCTION else 1
         self.nat_gateways = []
         for index in range(nat_count):
-            eip = aws.ec2.Eip(f"{name}-nat-eip-{index}", domain="vpc", tags=self._named(f"{name}-nat-eip-{index}"), opts=child)
+            eip = aws.ec2.Eip(
+                f"{name}-nat-eip-{index}", domain="vpc", tags=self._named(f"{name}-nat-eip-{index}"), opts=child
+            )
             self.nat_gateways.append(
                 aws.ec2.NatGateway(
                     f"{name}-nat-{index}",
@@ -108,10 +112,16 @@ class Network(pulumi.ComponentResource):
                 opts=child,
             )
             private_route_tables.append(table)
-            aws.ec2.RouteTableAssociation(f"{name}-private-rta-{index}", subnet_id=subnet.id, route_table_id=table.id, opts=child)
-        data_routes = aws.ec2.RouteTable(f"{name}-data-rt", vpc_id=self.vpc.id, tags=self._named(f"{name}-data-rt"), opts=child)
+            aws.ec2.RouteTableAssociation(
+                f"{name}-private-rta-{index}", subnet_id=subnet.id, route_table_id=table.id, opts=child
+            )
+        data_routes = aws.ec2.RouteTable(
+            f"{name}-data-rt", vpc_id=self.vpc.id, tags=self._named(f"{name}-data-rt"), opts=child
+        )
         for index, subnet in enumerate(subnets["data"]):
-            aws.ec2.RouteTableAssociation(f"{name}-data-rta-{index}", subnet_id=subnet.id, route_table_id=data_routes.id, opts=child)
+            aws.ec2.RouteTableAssociation(
+                f"{name}-data-rta-{index}", subnet_id=subnet.id, route_table_id=data_routes.id, opts=child
+            )
 
         aws.ec2.VpcEndpoint(
             f"{name}-s3-endpoint",

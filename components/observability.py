@@ -349,9 +349,7 @@ class Observability(pulumi.ComponentResource):
             f"{self._env}-{kpi.name}",
             severity=kpi.severity,
             runbook=RUNBOOK_BUSINESS_KPI,
-            description=(
-                f"{kpi.description or kpi.name} ({condition}, or no data: a silent flow is an outage.)"
-            ),
+            description=(f"{kpi.description or kpi.name} ({condition}, or no data: a silent flow is an outage.)"),
             tags=base_tags(self._config.environment, extra={"kpi": kpi.name}),
             namespace=kpi.namespace,
             metric_name=kpi.metric,
@@ -395,8 +393,14 @@ class Observability(pulumi.ComponentResource):
                 layout.metric(
                     f"{kpi.name} ({kpi.statistic})",
                     region,
-                    [[kpi.namespace, kpi.metric, *[part for item in self._kpi_dimensions.items() for part in item],
-                      {"stat": kpi.statistic}]],
+                    [
+                        [
+                            kpi.namespace,
+                            kpi.metric,
+                            *[part for item in self._kpi_dimensions.items() for part in item],
+                            {"stat": kpi.statistic},
+                        ]
+                    ],
                     period=kpi.period_seconds,
                     threshold=kpi.threshold,
                 )
@@ -408,10 +412,20 @@ class Observability(pulumi.ComponentResource):
                     f"{spec.name} ({spec.criticality.value})",
                     region,
                     [
-                        ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", queue.queue_name,
-                         {"stat": "Maximum", "label": "oldest message age (s)"}],
-                        ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queue.dlq_name,
-                         {"stat": "Maximum", "label": "dead-letter depth", "yAxis": "right"}],
+                        [
+                            "AWS/SQS",
+                            "ApproximateAgeOfOldestMessage",
+                            "QueueName",
+                            queue.queue_name,
+                            {"stat": "Maximum", "label": "oldest message age (s)"},
+                        ],
+                        [
+                            "AWS/SQS",
+                            "ApproximateNumberOfMessagesVisible",
+                            "QueueName",
+                            queue.dlq_name,
+                            {"stat": "Maximum", "label": "dead-letter depth", "yAxis": "right"},
+                        ],
                     ],
                     period=60,
                     threshold=spec.age_alarm_seconds,
@@ -423,10 +437,20 @@ class Observability(pulumi.ComponentResource):
                     database_name,
                     region,
                     [
-                        ["AWS/RDS", "AuroraReplicaLag", "DBClusterIdentifier", identifier,
-                         {"stat": "Maximum", "label": "replica lag (ms)"}],
-                        ["AWS/RDS", "CPUUtilization", "DBClusterIdentifier", identifier,
-                         {"stat": "Maximum", "label": "CPU (%)", "yAxis": "right"}],
+                        [
+                            "AWS/RDS",
+                            "AuroraReplicaLag",
+                            "DBClusterIdentifier",
+                            identifier,
+                            {"stat": "Maximum", "label": "replica lag (ms)"},
+                        ],
+                        [
+                            "AWS/RDS",
+                            "CPUUtilization",
+                            "DBClusterIdentifier",
+                            identifier,
+                            {"stat": "Maximum", "label": "CPU (%)", "yAxis": "right"},
+                        ],
                     ],
                     period=60,
                 )
@@ -437,8 +461,15 @@ class Observability(pulumi.ComponentResource):
                 layout.metric(
                     f"{database_name} -> {dr_region}",
                     dr_region,
-                    [["AWS/RDS", "AuroraGlobalDBReplicationLag", "DBClusterIdentifier", identifier,
-                      {"stat": "Maximum", "label": "replication lag (ms)"}]],
+                    [
+                        [
+                            "AWS/RDS",
+                            "AuroraGlobalDBReplicationLag",
+                            "DBClusterIdentifier",
+                            identifier,
+                            {"stat": "Maximum", "label": "replication lag (ms)"},
+                        ]
+                    ],
                     period=60,
                     threshold=self._region_objective(database_name).rpo_minutes * 60_000.0,
                 )
@@ -504,8 +535,14 @@ class _Layout:
         if threshold is not None:
             properties["annotations"] = {"horizontal": [{"label": "alarm", "value": threshold}]}
         self.widgets.append(
-            {"type": "metric", "x": self._x, "y": self._y, "width": self.WIDTH, "height": self.HEIGHT,
-             "properties": properties}
+            {
+                "type": "metric",
+                "x": self._x,
+                "y": self._y,
+                "width": self.WIDTH,
+                "height": self.HEIGHT,
+                "properties": properties,
+            }
         )
         self._x += self.WIDTH
 

@@ -245,8 +245,17 @@ class PublicEdge(pulumi.ComponentResource):
         self._load_balancer_alarms(service, prefix, lb_name, load_balancer.arn_suffix)
         self._canary(service, prefix)
 
-    def _alarm(self, alarm_name: str, service: Service, *, severity: Severity, runbook: str, description: str,
-               extra_tags: Mapping[str, str], **metric) -> aws.cloudwatch.MetricAlarm:
+    def _alarm(
+        self,
+        alarm_name: str,
+        service: Service,
+        *,
+        severity: Severity,
+        runbook: str,
+        description: str,
+        extra_tags: Mapping[str, str],
+        **metric,
+    ) -> aws.cloudwatch.MetricAlarm:
         topic = self._args.alert_topic_arns[severity]
         alarm = aws.cloudwatch.MetricAlarm(
             alarm_name,

@@ -49,11 +49,19 @@ class SecurityBaseline(pulumi.ComponentResource):
             key_name = f"{name}-{data_class.name}-key"
             tags = base_tags(env, data_class=data_class.name)
             self.keys[data_class.name] = self._key(
-                key_name, f"{env.name} {data_class.name} data", data_key_policy(partition, account_id), multi_region, tags
+                key_name,
+                f"{env.name} {data_class.name} data",
+                data_key_policy(partition, account_id),
+                multi_region,
+                tags,
             )
             if args.dr_provider is not None:
                 self.dr_keys[data_class.name] = self._replica(
-                    f"{key_name}-dr", self.keys[data_class.name], data_key_policy(partition, account_id), args.dr_provider, tags
+                    f"{key_name}-dr",
+                    self.keys[data_class.name],
+                    data_key_policy(partition, account_id),
+                    args.dr_provider,
+                    tags,
                 )
 
         ops_tags = base_tags(env, extra={"purpose": "operations"})
@@ -94,7 +102,11 @@ class SecurityBaseline(pulumi.ComponentResource):
         self.dr_alert_topic = None
         if args.dr_provider is not None:
             self.dr_alert_topic = self._topic(
-                f"{name}-alerts-critical-dr", Severity.CRITICAL, self.dr_operations_key.arn, account_id, args.dr_provider
+                f"{name}-alerts-critical-dr",
+                Severity.CRITICAL,
+                self.dr_operations_key.arn,
+                account_id,
+                args.dr_provider,
             )
 
         self.key_arns = {data_class: key.arn for data_class, key in self.keys.items()}

@@ -204,9 +204,7 @@ class TransactionService(pulumi.ComponentResource):
         )
 
         self.role_arn = self.identity.role_arn
-        self.register_outputs(
-            {"namespace": self.namespace, "role_arn": self.role_arn, "service_name": spec.name}
-        )
+        self.register_outputs({"namespace": self.namespace, "role_arn": self.role_arn, "service_name": spec.name})
 
     def _pod_spec(self, args: TransactionServiceArgs, labels: dict, selector: dict) -> dict:
         spec, env = args.spec, args.environment
@@ -227,14 +225,26 @@ class TransactionService(pulumi.ComponentResource):
             },
             "nodeSelector": {NODE_POOL_LABEL: REAL_TIME_POOL if real_time else GENERAL_POOL},
             "topologySpreadConstraints": [
-                {"maxSkew": 1, "topologyKey": ZONE_KEY, "whenUnsatisfiable": zone_rule, "labelSelector": {"matchLabels": selector}},
-                {"maxSkew": 1, "topologyKey": HOST_KEY, "whenUnsatisfiable": "ScheduleAnyway", "labelSelector": {"matchLabels": selector}},
+                {
+                    "maxSkew": 1,
+                    "topologyKey": ZONE_KEY,
+                    "whenUnsatisfiable": zone_rule,
+                    "labelSelector": {"matchLabels": selector},
+                },
+                {
+                    "maxSkew": 1,
+                    "topologyKey": HOST_KEY,
+                    "whenUnsatisfiable": "ScheduleAnyway",
+                    "labelSelector": {"matchLabels": selector},
+                },
             ],
             "containers": [self._container(args)],
             "volumes": [{"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}}],
         }
         if real_time:
-            pod["tolerations"] = [{"key": REAL_TIME_TAINT_KEY, "operator": "Equal", "value": "true", "effect": "NoSchedule"}]
+            pod["tolerations"] = [
+                {"key": REAL_TIME_TAINT_KEY, "operator": "Equal", "value": "true", "effect": "NoSchedule"}
+            ]
         return pod
 
     def _container(self, args: TransactionServiceArgs) -> dict:
@@ -295,7 +305,9 @@ class TransactionService(pulumi.ComponentResource):
             sources = [{"namespaceSelector": {"matchLabels": {PART_OF_LABEL: PART_OF}}}]
         egress = [{"to": [{"ipBlock": {"cidr": args.vpc_cidr}}], "ports": [{"protocol": "TCP", "port": HTTPS_PORT}]}]
         if args.database is not None:
-            egress.append({"to": [{"ipBlock": {"cidr": args.vpc_cidr}}], "ports": [{"protocol": "TCP", "port": POSTGRES_PORT}]})
+            egress.append(
+                {"to": [{"ipBlock": {"cidr": args.vpc_cidr}}], "ports": [{"protocol": "TCP", "port": POSTGRES_PORT}]}
+            )
         return {
             "podSelector": {"matchLabels": selector},
             "policyTypes": ["Ingress", "Egress"],
@@ -308,6 +320,7 @@ def _env_name(queue: str) -> str:
     return queue.upper().replace("-", "_")
 
 
-def database_endpoint(access: DatabaseAccess, writer: pulumi.Input[str], reader: pulumi.Input[str]) -> pulumi.Input[str]:
+def database_endpoint(
+    access: DatabaseAccess, writer: pulumi.Input[str], reader: pulumi.Input[str]
+) -> pulumi.Input[str]:
     return writer if access is DatabaseAccess.WRITE else reader
-

@@ -85,7 +85,9 @@ class ServiceIdentity(pulumi.ComponentResource):
         super().__init__("crossdock:transaction:ServiceIdentity", name, None, opts)
         service, env = args.service, args.environment
         child = pulumi.ResourceOptions(parent=self)
-        queues = sorted({queue_physical_name(env, spec) for spec, _ in [*args.consumed.values(), *args.produced.values()]})
+        queues = sorted(
+            {queue_physical_name(env, spec) for spec, _ in [*args.consumed.values(), *args.produced.values()]}
+        )
         data_classes = self.data_classes(args)
         tags = base_tags(
             env,
@@ -138,9 +140,7 @@ def _trust_policy(args: ServiceIdentityArgs) -> pulumi.Output[str]:
                         "Effect": "Allow",
                         "Principal": {"Federated": values[1]},
                         "Action": "sts:AssumeRoleWithWebIdentity",
-                        "Condition": {
-                            "StringEquals": {f"{values[0]}:sub": subject, f"{values[0]}:aud": STS_AUDIENCE}
-                        },
+                        "Condition": {"StringEquals": {f"{values[0]}:sub": subject, f"{values[0]}:aud": STS_AUDIENCE}},
                     }
                 ],
             }

@@ -321,7 +321,10 @@ class TenantSilo(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         aws.kms.Alias(
-            f"{name}-alias", name=f"alias/crossdock/{name}", target_key_id=key.key_id, opts=pulumi.ResourceOptions(parent=self)
+            f"{name}-alias",
+            name=f"alias/crossdock/{name}",
+            target_key_id=key.key_id,
+            opts=pulumi.ResourceOptions(parent=self),
         )
         replica = None
         if self.dr_provider is not None:
@@ -586,7 +589,12 @@ class TenantSilo(pulumi.ComponentResource):
                 for db, database in self.data.databases.items()
             },
             "queues": {
-                queue.spec.name: {"url": queue.queue_url, "arn": queue.queue_arn, "dlq_url": queue.dlq_url, "dlq_arn": queue.dlq_arn}
+                queue.spec.name: {
+                    "url": queue.queue_url,
+                    "arn": queue.queue_arn,
+                    "dlq_url": queue.dlq_url,
+                    "dlq_arn": queue.dlq_arn,
+                }
                 for queue in self.queues
             },
             "payload_archive_bucket": self.payload_archive.bucket_name,

@@ -67,9 +67,7 @@ class TransactionTier(pulumi.ComponentResource):
             if members:
                 self.namespaces[criticality] = TierNamespace(
                     f"{name}-{criticality.value}",
-                    TierNamespaceArgs(
-                        criticality=criticality, environment=env, services=members, provider=provider
-                    ),
+                    TierNamespaceArgs(criticality=criticality, environment=env, services=members, provider=provider),
                     opts=child,
                 )
 

@@ -51,7 +51,9 @@ def register(command: Command) -> Command:
 
 def add_stack_arguments(parser: argparse.ArgumentParser) -> None:
     """STACK and --project, shared by every command that runs the program."""
-    parser.add_argument("stack", metavar="STACK", help="stack name: reads Pulumi.STACK.yaml from the project's stackConfigDir")
+    parser.add_argument(
+        "stack", metavar="STACK", help="stack name: reads Pulumi.STACK.yaml from the project's stackConfigDir"
+    )
     parser.add_argument(
         "--project",
         metavar="DIR",

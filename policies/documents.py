@@ -186,7 +186,9 @@ def parse_policy(value: Any, label: str = "policy") -> PolicyDocument | None:
         try:
             data = json.loads(value)
         except json.JSONDecodeError as exc:
-            raise PolicyDocumentError(f"{label} is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+            raise PolicyDocumentError(
+                f"{label} is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+            ) from None
     else:
         data = value
     if not isinstance(data, Mapping):

@@ -57,7 +57,15 @@ def resource_rule(
 ) -> Rule:
     """Declare a rule that sees one resource at a time."""
     return _declare(
-        ResourceValidationPolicy, rule_id, description, severity, category, remediation, validate, checkov_id, config_schema
+        ResourceValidationPolicy,
+        rule_id,
+        description,
+        severity,
+        category,
+        remediation,
+        validate,
+        checkov_id,
+        config_schema,
     )
 
 
@@ -74,7 +82,15 @@ def stack_rule(
 ) -> Rule:
     """Declare a rule that sees every resource of the stack (relations: alarms, DLQs, DR copies)."""
     return _declare(
-        StackValidationPolicy, rule_id, description, severity, category, remediation, validate, checkov_id, config_schema
+        StackValidationPolicy,
+        rule_id,
+        description,
+        severity,
+        category,
+        remediation,
+        validate,
+        checkov_id,
+        config_schema,
     )
 
 

@@ -30,8 +30,7 @@ STRATEGY_CAPABILITY: dict[str, StrategyCapability] = {
         min_rpo_minutes=60,
         min_rto_minutes=240,
         continuous_replication=False,
-        why="backup-restore copies recovery points to the DR region at most hourly "
-        "and restores take hours",
+        why="backup-restore copies recovery points to the DR region at most hourly and restores take hours",
     ),
     "pilot-light": StrategyCapability(
         min_rpo_minutes=1,

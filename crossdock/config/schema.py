@@ -213,7 +213,9 @@ class ServiceDatabase(Model):
 class Service(Model):
     name: DnsName = Field(description="Service name: Deployment, ServiceAccount and IAM role derive from it.")
     image: str = Field(pattern=IMAGE_REFERENCE, description="Container image, pinned by digest (preferred) or tag.")
-    port: int = Field(default=8080, ge=1024, le=65535, description="Container port (unprivileged: pods run as non-root).")
+    port: int = Field(
+        default=8080, ge=1024, le=65535, description="Container port (unprivileged: pods run as non-root)."
+    )
     criticality: Criticality = Field(description="Business tier: namespace, node group, priority and alarms follow it.")
     replicas: ReplicaRange = Field(default_factory=ReplicaRange, description="Pod count range {min, max}.")
     cpu: str = Field(default="250m", pattern=CPU_QUANTITY, description="CPU request per pod (e.g. 250m).")

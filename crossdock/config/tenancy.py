@@ -97,7 +97,10 @@ def check_tenants(config: StackConfig) -> Iterator[Problem]:
         for position, flow in enumerate(tenant.flows):
             longest = f"{silo}-{flow}{DLQ_FIFO_SUFFIX}"
             if flow in queues and len(longest) > SQS_NAME_LIMIT:
-                yield f"{key}.flows[{position}]", f"the silo's queue {longest!r} would exceed SQS's {SQS_NAME_LIMIT}-character limit"
+                yield (
+                    f"{key}.flows[{position}]",
+                    f"the silo's queue {longest!r} would exceed SQS's {SQS_NAME_LIMIT}-character limit",
+                )
 
 
 # -- the silo tenant stack (`crossdock:tenant`) -------------------------------------------------
@@ -125,14 +128,18 @@ class TenantNamespace(Model):
     )
     pods: int = Field(default=40, ge=1, le=1000, description="ResourceQuota: most pods the namespace may run.")
     container_cpu: str = Field(
-        default="250m", pattern=CPU_QUANTITY, description="LimitRange: CPU request and limit of a container that sets none."
+        default="250m",
+        pattern=CPU_QUANTITY,
+        description="LimitRange: CPU request and limit of a container that sets none.",
     )
     container_memory: str = Field(
         default="512Mi",
         pattern=MEMORY_QUANTITY,
         description="LimitRange: memory request and limit of a container that sets none.",
     )
-    max_container_cpu: str = Field(default="2", pattern=CPU_QUANTITY, description="LimitRange: most CPU one container may use.")
+    max_container_cpu: str = Field(
+        default="2", pattern=CPU_QUANTITY, description="LimitRange: most CPU one container may use."
+    )
     max_container_memory: str = Field(
         default="4Gi", pattern=MEMORY_QUANTITY, description="LimitRange: most memory one container may use."
     )
@@ -163,7 +170,13 @@ def check_namespace(namespace: TenantNamespace) -> Iterator[Problem]:
     pairs = (
         ("containerCpu", namespace.container_cpu, "maxContainerCpu", namespace.max_container_cpu, millicores),
         ("maxContainerCpu", namespace.max_container_cpu, "cpu", namespace.cpu, millicores),
-        ("containerMemory", namespace.container_memory, "maxContainerMemory", namespace.max_container_memory, mebibytes),
+        (
+            "containerMemory",
+            namespace.container_memory,
+            "maxContainerMemory",
+            namespace.max_container_memory,
+            mebibytes,
+        ),
         ("maxContainerMemory", namespace.max_container_memory, "memory", namespace.memory, mebibytes),
     )
     for key, value, bound_key, bound, parse in pairs:

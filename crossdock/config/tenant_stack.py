@@ -170,7 +170,9 @@ def load_tenant_stack_file(path: Path) -> TenantStackConfig:
     """Read a `Pulumi.<env>-tenant-<id>.yaml` file directly (templates, CLI, tests)."""
     namespace, config = read_stack_namespace(path)
     stack = path.name[len("Pulumi.") : -len(".yaml")] if path.name.startswith("Pulumi.") else None
-    return parse_tenant_stack(namespace, str(path), stacks=path.parent, aws_region=config.get("aws:region"), stack=stack)
+    return parse_tenant_stack(
+        namespace, str(path), stacks=path.parent, aws_region=config.get("aws:region"), stack=stack
+    )
 
 
 def tenant_stack_from_pulumi_config(source: str, project_dir: Path, stack: str) -> TenantStackConfig | None:

@@ -30,26 +30,56 @@ _ALNUM_LOWER = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 # Regions whose S3 website endpoint uses the legacy dash form (s3-website-<region>).
 _S3_WEBSITE_DASH = {
-    "us-east-1", "us-west-1", "us-west-2", "eu-west-1", "ap-southeast-1",
-    "ap-southeast-2", "ap-northeast-1", "sa-east-1", "us-gov-west-1",
+    "us-east-1",
+    "us-west-1",
+    "us-west-2",
+    "eu-west-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-northeast-1",
+    "sa-east-1",
+    "us-gov-west-1",
 }
 _S3_HOSTED_ZONES = {
-    "us-east-1": "Z3AQBSTGFYJSTF", "us-east-2": "Z2O1EMRO9K5GLX", "us-west-1": "Z2F56UZL2M1ACD",
-    "us-west-2": "Z3BJ6K6RIION7M", "eu-west-1": "Z1BKCTXD74EZPE", "eu-central-1": "Z21DNDUVLTQW6Q",
-    "eu-west-2": "Z3GKZC51ZF0DB4", "ap-southeast-1": "Z3O0J2DXBE1FTB", "ap-northeast-1": "Z2M4EHUR26P7ZW",
+    "us-east-1": "Z3AQBSTGFYJSTF",
+    "us-east-2": "Z2O1EMRO9K5GLX",
+    "us-west-1": "Z2F56UZL2M1ACD",
+    "us-west-2": "Z3BJ6K6RIION7M",
+    "eu-west-1": "Z1BKCTXD74EZPE",
+    "eu-central-1": "Z21DNDUVLTQW6Q",
+    "eu-west-2": "Z3GKZC51ZF0DB4",
+    "ap-southeast-1": "Z3O0J2DXBE1FTB",
+    "ap-northeast-1": "Z2M4EHUR26P7ZW",
 }
 _ELB_HOSTED_ZONES = {
-    "us-east-1": "Z35SXDOTRQ7X7K", "us-east-2": "Z3AADJGX6KTTL2", "us-west-1": "Z368ELLRRE2KJ0",
-    "us-west-2": "Z1H1FL5HABSF5", "eu-west-1": "Z32O12XQLNTSW2", "eu-central-1": "Z215JYRZR1TBD5",
-    "eu-west-2": "ZHURV8PSTC4K8", "ap-southeast-1": "Z1LMS91P8CMLE5", "ap-northeast-1": "Z14GRHDCWA56QT",
+    "us-east-1": "Z35SXDOTRQ7X7K",
+    "us-east-2": "Z3AADJGX6KTTL2",
+    "us-west-1": "Z368ELLRRE2KJ0",
+    "us-west-2": "Z1H1FL5HABSF5",
+    "eu-west-1": "Z32O12XQLNTSW2",
+    "eu-central-1": "Z215JYRZR1TBD5",
+    "eu-west-2": "ZHURV8PSTC4K8",
+    "ap-southeast-1": "Z1LMS91P8CMLE5",
+    "ap-northeast-1": "Z14GRHDCWA56QT",
 }
 _DB_PORTS = {"postgres": 5432, "aurora-postgresql": 5432, "oracle": 1521, "sqlserver": 1433, "db2": 50000}
 # Module name -> ARN service name, where they differ.
 _ARN_SERVICE = {
-    "lb": "elasticloadbalancing", "alb": "elasticloadbalancing", "elb": "elasticloadbalancing",
-    "ec2transitgateway": "ec2", "ebs": "ec2", "vpc": "ec2", "efs": "elasticfilesystem", "sfn": "states",
-    "cognito": "cognito-idp", "cloudwatch": "cloudwatch", "lambda": "lambda", "msk": "kafka",
-    "opensearch": "es", "apigatewayv2": "apigateway", "servicediscovery": "servicediscovery",
+    "lb": "elasticloadbalancing",
+    "alb": "elasticloadbalancing",
+    "elb": "elasticloadbalancing",
+    "ec2transitgateway": "ec2",
+    "ebs": "ec2",
+    "vpc": "ec2",
+    "efs": "elasticfilesystem",
+    "sfn": "states",
+    "cognito": "cognito-idp",
+    "cloudwatch": "cloudwatch",
+    "lambda": "lambda",
+    "msk": "kafka",
+    "opensearch": "es",
+    "apigatewayv2": "apigateway",
+    "servicediscovery": "servicediscovery",
 }
 
 
@@ -135,7 +165,9 @@ def model(*types: str) -> Callable[[Model], Model]:
     return register
 
 
-def compute(type_: str, name: str, inputs: dict[str, Any], region: str, default_tags: dict[str, str] | None = None) -> tuple[str, dict[str, Any]]:
+def compute(
+    type_: str, name: str, inputs: dict[str, Any], region: str, default_tags: dict[str, str] | None = None
+) -> tuple[str, dict[str, Any]]:
     """Physical id and full state (inputs + computed outputs) for one AWS resource."""
     ctx = Ctx(type_, name, inputs, region)
     fn = MODELS.get(type_) or _generic
@@ -159,7 +191,7 @@ def compute(type_: str, name: str, inputs: dict[str, Any], region: str, default_
 
 def _generic(ctx: Ctx) -> tuple[str, dict[str, Any]]:
     """Unmodelled types: a name-shaped id and a plausible ARN for the service."""
-    module, _, rest = ctx.type[len("aws:"):].partition("/")
+    module, _, rest = ctx.type[len("aws:") :].partition("/")
     kind = rest.split(":", 1)[0]
     service = _ARN_SERVICE.get(module, module)
     id_ = ctx.named("name") if isinstance(ctx.inputs.get("name"), str) else f"{ctx.name}-{ctx.hex(7, 'id')}"
@@ -186,16 +218,23 @@ def _bucket(ctx: Ctx):
 
 
 @model(
-    "aws:s3/bucketPolicy:BucketPolicy", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-    "aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2",
+    "aws:s3/bucketPolicy:BucketPolicy",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:s3/bucketVersioning:BucketVersioning",
+    "aws:s3/bucketVersioningV2:BucketVersioningV2",
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
     "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
-    "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "aws:s3/bucketAcl:BucketAcl",
-    "aws:s3/bucketAclV2:BucketAclV2", "aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2",
-    "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration", "aws:s3/bucketCorsConfigurationV2:BucketCorsConfigurationV2",
-    "aws:s3/bucketNotification:BucketNotification", "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    "aws:s3/bucketAcl:BucketAcl",
+    "aws:s3/bucketAclV2:BucketAclV2",
+    "aws:s3/bucketLogging:BucketLogging",
+    "aws:s3/bucketLoggingV2:BucketLoggingV2",
+    "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration",
+    "aws:s3/bucketCorsConfigurationV2:BucketCorsConfigurationV2",
+    "aws:s3/bucketNotification:BucketNotification",
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
     "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
     "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2",
     "aws:s3/bucketAccelerateConfiguration:BucketAccelerateConfiguration",
@@ -205,7 +244,10 @@ def _bucket_config(ctx: Ctx):
     return str(ctx.get("bucket", f"{ctx.name}-bucket")), {}
 
 
-@model("aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration", "aws:s3/bucketWebsiteConfigurationV2:BucketWebsiteConfigurationV2")
+@model(
+    "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration",
+    "aws:s3/bucketWebsiteConfigurationV2:BucketWebsiteConfigurationV2",
+)
 def _bucket_website(ctx: Ctx):
     bucket = str(ctx.get("bucket", f"{ctx.name}-bucket"))
     sep = "-" if ctx.region in _S3_WEBSITE_DASH else "."
@@ -229,7 +271,11 @@ def _queue(ctx: Ctx):
     return url, {"name": name, "arn": ctx.arn("sqs", name), "url": url}
 
 
-@model("aws:sqs/queuePolicy:QueuePolicy", "aws:sqs/redrivePolicy:RedrivePolicy", "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy")
+@model(
+    "aws:sqs/queuePolicy:QueuePolicy",
+    "aws:sqs/redrivePolicy:RedrivePolicy",
+    "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy",
+)
 def _queue_attachment(ctx: Ctx):
     return str(ctx.get("queueUrl", f"{ctx.name}-queue")), {}
 
@@ -255,9 +301,16 @@ def _topic_policy(ctx: Ctx):
 # -- KMS / secrets / SSM ----------------------------------------------------------------
 
 
-@model("aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey", "aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey")
+@model(
+    "aws:kms/key:Key",
+    "aws:kms/replicaKey:ReplicaKey",
+    "aws:kms/externalKey:ExternalKey",
+    "aws:kms/replicaExternalKey:ReplicaExternalKey",
+)
 def _kms_key(ctx: Ctx):
-    key_id = ("mrk-" + ctx.hex(32, "key")) if ctx.get("multiRegion") or "replica" in ctx.type.lower() else ctx.uuid("key")
+    key_id = (
+        ("mrk-" + ctx.hex(32, "key")) if ctx.get("multiRegion") or "replica" in ctx.type.lower() else ctx.uuid("key")
+    )
     return key_id, {
         "keyId": key_id,
         "arn": ctx.arn("kms", f"key/{key_id}"),
@@ -299,7 +352,12 @@ def _secret_attachment(ctx: Ctx):
 def _ssm_parameter(ctx: Ctx):
     name = ctx.named("name", max_len=2048)
     path = name if name.startswith("/") else f"/{name}"
-    return name, {"name": name, "arn": ctx.arn("ssm", f"parameter{path}"), "version": 1, "tier": ctx.get("tier", "Standard")}
+    return name, {
+        "name": name,
+        "arn": ctx.arn("ssm", f"parameter{path}"),
+        "version": 1,
+        "tier": ctx.get("tier", "Standard"),
+    }
 
 
 # -- IAM ------------------------------------------------------------------------------------
@@ -354,8 +412,11 @@ def _inline_policy(ctx: Ctx):
     return f"{owner}:{name}", {"name": name}
 
 
-@model("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/userPolicyAttachment:UserPolicyAttachment",
-       "aws:iam/groupPolicyAttachment:GroupPolicyAttachment")
+@model(
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+)
 def _policy_attachment(ctx: Ctx):
     owner = ctx.get("role", ctx.get("user", ctx.get("group", ctx.name)))
     return f"{owner}-{ctx.digits(26, 'attach')}", {}
@@ -512,7 +573,11 @@ def _launch_template_extra(ctx: Ctx, id_: str) -> dict[str, Any]:
 
 
 def _tgw_extra(ctx: Ctx, id_: str) -> dict[str, Any]:
-    return {"associationDefaultRouteTableId": _ec2_id(ctx, "tgw-rtb", "rtb"), "propagationDefaultRouteTableId": _ec2_id(ctx, "tgw-rtb", "rtb"), "amazonSideAsn": ctx.get("amazonSideAsn", 64512)}
+    return {
+        "associationDefaultRouteTableId": _ec2_id(ctx, "tgw-rtb", "rtb"),
+        "propagationDefaultRouteTableId": _ec2_id(ctx, "tgw-rtb", "rtb"),
+        "amazonSideAsn": ctx.get("amazonSideAsn", 64512),
+    }
 
 
 _EC2_EXTRAS: dict[str, Callable[[Ctx, str], dict[str, Any]]] = {
@@ -574,7 +639,12 @@ def _instance(ctx: Ctx):
 def _key_pair(ctx: Ctx):
     name = ctx.named("keyName", max_len=255)
     fingerprint = ":".join(ctx.hex(32, "fp")[i : i + 2] for i in range(0, 32, 2))
-    return name, {"keyName": name, "keyPairId": "key-0" + ctx.hex(16, "key"), "fingerprint": fingerprint, "arn": ctx.arn("ec2", f"key-pair/{name}")}
+    return name, {
+        "keyName": name,
+        "keyPairId": "key-0" + ctx.hex(16, "key"),
+        "fingerprint": fingerprint,
+        "arn": ctx.arn("ec2", f"key-pair/{name}"),
+    }
 
 
 @model("aws:ec2/securityGroupRule:SecurityGroupRule")
@@ -644,7 +714,14 @@ def _tg_attachment(ctx: Ctx):
 
 def _db_port(ctx: Ctx) -> int:
     engine = str(ctx.get("engine", "aurora-mysql"))
-    return int(ctx.get("port", _DB_PORTS.get(engine, 1433 if engine.startswith("sqlserver") else 1521 if engine.startswith("oracle") else 3306)))
+    return int(
+        ctx.get(
+            "port",
+            _DB_PORTS.get(
+                engine, 1433 if engine.startswith("sqlserver") else 1521 if engine.startswith("oracle") else 3306
+            ),
+        )
+    )
 
 
 def _rds_host_suffix(ctx: Ctx) -> str:
@@ -694,18 +771,28 @@ def _rds_subnet_group(ctx: Ctx):
     return name, {"name": name, "arn": ctx.arn("rds", f"subgrp:{name}")}
 
 
-@model("aws:rds/parameterGroup:ParameterGroup", "aws:rds/clusterParameterGroup:ClusterParameterGroup", "aws:rds/optionGroup:OptionGroup")
+@model(
+    "aws:rds/parameterGroup:ParameterGroup",
+    "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+    "aws:rds/optionGroup:OptionGroup",
+)
 def _rds_group(ctx: Ctx):
     name = ctx.named("name", max_len=255, lower=True)
-    kind = {"aws:rds/parameterGroup:ParameterGroup": "pg", "aws:rds/clusterParameterGroup:ClusterParameterGroup": "cluster-pg"}.get(ctx.type, "og")
+    kind = {
+        "aws:rds/parameterGroup:ParameterGroup": "pg",
+        "aws:rds/clusterParameterGroup:ClusterParameterGroup": "cluster-pg",
+    }.get(ctx.type, "og")
     return name, {"name": name, "arn": ctx.arn("rds", f"{kind}:{name}")}
 
 
 @model("aws:rds/globalCluster:GlobalCluster")
 def _rds_global(ctx: Ctx):
     ident = ctx.named("globalClusterIdentifier", max_len=63, lower=True)
-    return ident, {"globalClusterIdentifier": ident, "arn": ctx.arn("rds", f"global-cluster:{ident}", region=False),
-                   "globalClusterResourceId": "cluster-" + ctx.chars(26, salt="resource")}
+    return ident, {
+        "globalClusterIdentifier": ident,
+        "arn": ctx.arn("rds", f"global-cluster:{ident}", region=False),
+        "globalClusterResourceId": "cluster-" + ctx.chars(26, salt="resource"),
+    }
 
 
 @model("aws:dynamodb/table:Table")
@@ -732,12 +819,19 @@ def _elasticache_rg(ctx: Ctx):
     }
 
 
-@model("aws:elasticache/cluster:Cluster", "aws:elasticache/subnetGroup:SubnetGroup",
-       "aws:elasticache/parameterGroup:ParameterGroup", "aws:elasticache/serverlessCache:ServerlessCache")
+@model(
+    "aws:elasticache/cluster:Cluster",
+    "aws:elasticache/subnetGroup:SubnetGroup",
+    "aws:elasticache/parameterGroup:ParameterGroup",
+    "aws:elasticache/serverlessCache:ServerlessCache",
+)
 def _elasticache_named(ctx: Ctx):
     key = "clusterId" if ctx.type == "aws:elasticache/cluster:Cluster" else "name"
-    kind = {"aws:elasticache/cluster:Cluster": "cluster", "aws:elasticache/subnetGroup:SubnetGroup": "subnetgroup",
-            "aws:elasticache/parameterGroup:ParameterGroup": "parametergroup"}.get(ctx.type, "serverlesscache")
+    kind = {
+        "aws:elasticache/cluster:Cluster": "cluster",
+        "aws:elasticache/subnetGroup:SubnetGroup": "subnetgroup",
+        "aws:elasticache/parameterGroup:ParameterGroup": "parametergroup",
+    }.get(ctx.type, "serverlesscache")
     name = ctx.named(key, max_len=40, lower=True)
     return name, {key: name, "arn": ctx.arn("elasticache", f"{kind}:{name}")}
 
@@ -753,7 +847,11 @@ def _short_region(region: str) -> str:
 @model("aws:cloudwatch/logGroup:LogGroup")
 def _log_group(ctx: Ctx):
     name = ctx.named("name", max_len=512)
-    return name, {"name": name, "arn": ctx.arn("logs", f"log-group:{name}"), "retentionInDays": ctx.get("retentionInDays", 0)}
+    return name, {
+        "name": name,
+        "arn": ctx.arn("logs", f"log-group:{name}"),
+        "retentionInDays": ctx.get("retentionInDays", 0),
+    }
 
 
 @model("aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm")
@@ -875,7 +973,11 @@ def _eks_cluster(ctx: Ctx):
 def _eks_node_group(ctx: Ctx):
     cluster = str(ctx.get("clusterName", "cluster"))
     name = ctx.named("nodeGroupName", max_len=63)
-    return f"{cluster}:{name}", {"nodeGroupName": name, "arn": ctx.arn("eks", f"nodegroup/{cluster}/{name}/{ctx.uuid('ng')}"), "status": "ACTIVE"}
+    return f"{cluster}:{name}", {
+        "nodeGroupName": name,
+        "arn": ctx.arn("eks", f"nodegroup/{cluster}/{name}/{ctx.uuid('ng')}"),
+        "status": "ACTIVE",
+    }
 
 
 @model("aws:sfn/stateMachine:StateMachine")
@@ -918,8 +1020,11 @@ def _backup_vault(ctx: Ctx):
 @model("aws:backup/plan:Plan")
 def _backup_plan(ctx: Ctx):
     id_ = ctx.uuid("plan")
-    return id_, {"arn": ctx.arn("backup", f"backup-plan:{id_}"), "version": ctx.chars(32, _ALNUM_UPPER + _ALNUM_LOWER, "version"),
-                 "name": ctx.named("name", max_len=50)}
+    return id_, {
+        "arn": ctx.arn("backup", f"backup-plan:{id_}"),
+        "version": ctx.chars(32, _ALNUM_UPPER + _ALNUM_LOWER, "version"),
+        "name": ctx.named("name", max_len=50),
+    }
 
 
 @model("aws:backup/selection:Selection")
@@ -927,8 +1032,11 @@ def _backup_selection(ctx: Ctx):
     return ctx.hex(24, "selection"), {"name": ctx.named("name", max_len=50)}
 
 
-@model("aws:backup/vaultPolicy:VaultPolicy", "aws:backup/vaultNotifications:VaultNotifications",
-       "aws:backup/vaultLockConfiguration:VaultLockConfiguration")
+@model(
+    "aws:backup/vaultPolicy:VaultPolicy",
+    "aws:backup/vaultNotifications:VaultNotifications",
+    "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+)
 def _backup_vault_attachment(ctx: Ctx):
     vault = str(ctx.get("backupVaultName", ctx.name))
     return vault, {"backupVaultArn": ctx.arn("backup", f"backup-vault:{vault}")}
@@ -944,8 +1052,12 @@ def _backup_framework(ctx: Ctx):
 @model("aws:efs/fileSystem:FileSystem")
 def _efs(ctx: Ctx):
     id_ = "fs-0" + ctx.hex(16)
-    return id_, {"arn": ctx.arn("elasticfilesystem", f"file-system/{id_}"), "dnsName": f"{id_}.efs.{ctx.region}.{ctx.dns}",
-                 "creationToken": ctx.get("creationToken", ctx.named("creationToken")), "ownerId": ctx.account}
+    return id_, {
+        "arn": ctx.arn("elasticfilesystem", f"file-system/{id_}"),
+        "dnsName": f"{id_}.efs.{ctx.region}.{ctx.dns}",
+        "creationToken": ctx.get("creationToken", ctx.named("creationToken")),
+        "ownerId": ctx.account,
+    }
 
 
 @model("aws:efs/mountTarget:MountTarget", "aws:efs/accessPoint:AccessPoint")
@@ -989,9 +1101,17 @@ def _oac(ctx: Ctx):
 def _zone(ctx: Ctx):
     zone_id = "Z" + ctx.chars(20)
     d = ctx.digest("ns")
-    servers = [f"ns-{d[0] * 4}.awsdns-{d[1] % 64:02d}.com", f"ns-{d[2] * 4 + 1}.awsdns-{d[3] % 64:02d}.net",
-               f"ns-{d[4] * 4 + 1024}.awsdns-{d[5] % 64:02d}.org", f"ns-{d[6] * 4 + 1536}.awsdns-{d[7] % 64:02d}.co.uk"]
-    return zone_id, {"zoneId": zone_id, "arn": f"arn:{ctx.partition}:route53:::hostedzone/{zone_id}", "nameServers": servers}
+    servers = [
+        f"ns-{d[0] * 4}.awsdns-{d[1] % 64:02d}.com",
+        f"ns-{d[2] * 4 + 1}.awsdns-{d[3] % 64:02d}.net",
+        f"ns-{d[4] * 4 + 1024}.awsdns-{d[5] % 64:02d}.org",
+        f"ns-{d[6] * 4 + 1536}.awsdns-{d[7] % 64:02d}.co.uk",
+    ]
+    return zone_id, {
+        "zoneId": zone_id,
+        "arn": f"arn:{ctx.partition}:route53:::hostedzone/{zone_id}",
+        "nameServers": servers,
+    }
 
 
 @model("aws:route53/record:Record")
@@ -1013,7 +1133,12 @@ def _certificate(ctx: Ctx):
         }
         for d in dict.fromkeys(domains)
     ]
-    return arn, {"arn": arn, "domainValidationOptions": options, "status": "ISSUED", "validationMethod": ctx.get("validationMethod", "DNS")}
+    return arn, {
+        "arn": arn,
+        "domainValidationOptions": options,
+        "status": "ISSUED",
+        "validationMethod": ctx.get("validationMethod", "DNS"),
+    }
 
 
 @model("aws:acm/certificateValidation:CertificateValidation")
@@ -1021,9 +1146,18 @@ def _certificate_validation(ctx: Ctx):
     return str(ctx.get("certificateArn", ctx.name)), {}
 
 
-@model("aws:wafv2/webAcl:WebAcl", "aws:wafv2/ipSet:IpSet", "aws:wafv2/ruleGroup:RuleGroup", "aws:wafv2/regexPatternSet:RegexPatternSet")
+@model(
+    "aws:wafv2/webAcl:WebAcl",
+    "aws:wafv2/ipSet:IpSet",
+    "aws:wafv2/ruleGroup:RuleGroup",
+    "aws:wafv2/regexPatternSet:RegexPatternSet",
+)
 def _waf(ctx: Ctx):
-    kind = {"aws:wafv2/webAcl:WebAcl": "webacl", "aws:wafv2/ipSet:IpSet": "ipset", "aws:wafv2/ruleGroup:RuleGroup": "rulegroup"}.get(ctx.type, "regexpatternset")
+    kind = {
+        "aws:wafv2/webAcl:WebAcl": "webacl",
+        "aws:wafv2/ipSet:IpSet": "ipset",
+        "aws:wafv2/ruleGroup:RuleGroup": "rulegroup",
+    }.get(ctx.type, "regexpatternset")
     name = ctx.named("name", max_len=128)
     id_ = ctx.uuid(kind)
     scope = "global" if ctx.get("scope") == "CLOUDFRONT" else "regional"

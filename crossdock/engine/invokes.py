@@ -21,13 +21,27 @@ Handler = Callable[[dict[str, Any], str, dict[str, str]], dict[str, Any]]
 HANDLERS: dict[str, Handler] = {}
 
 _REGION_NAMES = {
-    "us-east-1": "US East (N. Virginia)", "us-east-2": "US East (Ohio)", "us-west-1": "US West (N. California)",
-    "us-west-2": "US West (Oregon)", "eu-west-1": "Europe (Ireland)", "eu-west-2": "Europe (London)",
-    "eu-west-3": "Europe (Paris)", "eu-central-1": "Europe (Frankfurt)", "eu-north-1": "Europe (Stockholm)",
-    "ap-southeast-1": "Asia Pacific (Singapore)", "ap-southeast-2": "Asia Pacific (Sydney)",
-    "ap-northeast-1": "Asia Pacific (Tokyo)", "ca-central-1": "Canada (Central)", "sa-east-1": "South America (Sao Paulo)",
+    "us-east-1": "US East (N. Virginia)",
+    "us-east-2": "US East (Ohio)",
+    "us-west-1": "US West (N. California)",
+    "us-west-2": "US West (Oregon)",
+    "eu-west-1": "Europe (Ireland)",
+    "eu-west-2": "Europe (London)",
+    "eu-west-3": "Europe (Paris)",
+    "eu-central-1": "Europe (Frankfurt)",
+    "eu-north-1": "Europe (Stockholm)",
+    "ap-southeast-1": "Asia Pacific (Singapore)",
+    "ap-southeast-2": "Asia Pacific (Sydney)",
+    "ap-northeast-1": "Asia Pacific (Tokyo)",
+    "ca-central-1": "Canada (Central)",
+    "sa-east-1": "South America (Sao Paulo)",
 }
-_AMI_OWNERS = {"amazon": "137112412989", "canonical": "099720109477", "self": ACCOUNT_ID, "aws-marketplace": "679593333241"}
+_AMI_OWNERS = {
+    "amazon": "137112412989",
+    "canonical": "099720109477",
+    "self": ACCOUNT_ID,
+    "aws-marketplace": "679593333241",
+}
 
 
 def handler(token: str) -> Callable[[Handler], Handler]:
@@ -75,7 +89,7 @@ def _availability_zone(args, region, _tags):
         "id": name,
         "name": name,
         "zoneId": zone_id,
-        "nameSuffix": name[len(region):],
+        "nameSuffix": name[len(region) :],
         "region": region,
         "groupName": region,
         "networkBorderGroup": region,
@@ -141,7 +155,15 @@ def _service_principal(args, region, _tags):
 def _arn(args, region, _tags):
     arn = str(args.get("arn", ""))
     parts = arn.split(":", 5) + [""] * 6
-    return {**args, "id": arn, "partition": parts[1], "service": parts[2], "region": parts[3], "account": parts[4], "resource": parts[5]}
+    return {
+        **args,
+        "id": arn,
+        "partition": parts[1],
+        "service": parts[2],
+        "region": parts[3],
+        "account": parts[4],
+        "resource": parts[5],
+    }
 
 
 @handler("aws:ec2/getAmi:getAmi")
@@ -180,9 +202,18 @@ def _ami(args, region, _tags):
         "platformDetails": "Linux/UNIX",
         "usageOperation": "RunInstances",
         "blockDeviceMappings": [
-            {"deviceName": "/dev/xvda", "ebs": {"volume_size": "8", "volume_type": "gp3", "encrypted": "false",
-                                                 "delete_on_termination": "true", "snapshot_id": "snap-0" + _hex("snap", ami_id)},
-             "noDevice": "", "virtualName": ""}
+            {
+                "deviceName": "/dev/xvda",
+                "ebs": {
+                    "volume_size": "8",
+                    "volume_type": "gp3",
+                    "encrypted": "false",
+                    "delete_on_termination": "true",
+                    "snapshot_id": "snap-0" + _hex("snap", ami_id),
+                },
+                "noDevice": "",
+                "virtualName": "",
+            }
         ],
         "productCodes": [],
         "tags": {},
@@ -192,7 +223,9 @@ def _ami(args, region, _tags):
 
 @handler("aws:ec2/getVpc:getVpc")
 def _vpc(args, region, _tags):
-    default = bool(args.get("default")) or not (args.get("id") or args.get("cidrBlock") or args.get("filters") or args.get("tags"))
+    default = bool(args.get("default")) or not (
+        args.get("id") or args.get("cidrBlock") or args.get("filters") or args.get("tags")
+    )
     vpc_id = args.get("id") or (default_vpc_id(region) if default else "vpc-0" + _hex(region, args))
     return {
         **args,

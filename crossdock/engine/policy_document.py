@@ -16,7 +16,17 @@ import zlib
 from typing import Any
 
 DEFAULT_VERSION = "2012-10-17"
-_STATEMENT_KEYS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition")
+_STATEMENT_KEYS = (
+    "Sid",
+    "Effect",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Principal",
+    "NotPrincipal",
+    "Condition",
+)
 
 
 class PolicyDocumentError(ValueError):
@@ -70,7 +80,9 @@ def render_policy_document(args: dict[str, Any]) -> dict[str, Any]:
     text = _go_escape(json.dumps(document, indent=2, ensure_ascii=False))
     minified = _go_escape(json.dumps(document, separators=(",", ":"), ensure_ascii=False))
     result = dict(args)
-    result.update({"id": str(zlib.crc32(text.encode("utf-8"))), "json": text, "minifiedJson": minified, "version": version})
+    result.update(
+        {"id": str(zlib.crc32(text.encode("utf-8"))), "json": text, "minifiedJson": minified, "version": version}
+    )
     return result
 
 

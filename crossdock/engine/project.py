@@ -212,7 +212,9 @@ def load_stack(project: Project, stack: str) -> StackConfig:
             )
     for key in project.secret_keys:
         if key in config and key not in secret_keys:
-            raise ProjectError(f"{where}: config {key!r} is declared secret in {project.project_file.name}; set it with `secure:`")
+            raise ProjectError(
+                f"{where}: config {key!r} is declared secret in {project.project_file.name}; set it with `secure:`"
+            )
 
     return StackConfig(
         project=project,

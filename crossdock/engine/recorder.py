@@ -109,15 +109,30 @@ class RecordingMonitor(MockMonitor):
         urn = self.make_urn(request.parent, request.type, request.name)
         inputs, _ = decode_struct(request.properties)
         region = self.resolver.region_for(request.type, inputs, request.provider)
-        args = MockResourceArgs(typ=request.type, name=request.name, inputs=inputs, provider=request.provider,
-                                resource_id=request.id, custom=True)
+        args = MockResourceArgs(
+            typ=request.type,
+            name=request.name,
+            inputs=inputs,
+            provider=request.provider,
+            resource_id=request.id,
+            custom=True,
+        )
         args.region = region  # type: ignore[attr-defined]
         id_, state = self.mocks.new_resource(args)
         state = state if state is not None else {}
         record = Resource(
-            urn=urn, type=request.type, name=request.name, custom=True, parent=request.parent,
-            provider=_provider_urn(request.provider), region=region, dependencies=sorted(request.dependencies),
-            property_dependencies={}, inputs=inputs, outputs=state, id=id_ or request.id,
+            urn=urn,
+            type=request.type,
+            name=request.name,
+            custom=True,
+            parent=request.parent,
+            provider=_provider_urn(request.provider),
+            region=region,
+            dependencies=sorted(request.dependencies),
+            property_dependencies={},
+            inputs=inputs,
+            outputs=state,
+            id=id_ or request.id,
         )
         self.reads.append(record)
         self.resources[urn] = MockMonitor.ResourceRegistration(urn, id_ or request.id, state)
@@ -158,8 +173,16 @@ class RecordingMonitor(MockMonitor):
             self._transforms_by_urn[urn] = chain
         return chain + self._stack_transforms if self._stack_transforms else chain
 
-    def _record(self, request, urn: str, inputs: dict[str, Any], secret_keys: frozenset[str], region: str | None,
-                id_: str, state: dict[str, Any]) -> Resource:
+    def _record(
+        self,
+        request,
+        urn: str,
+        inputs: dict[str, Any],
+        secret_keys: frozenset[str],
+        region: str | None,
+        id_: str,
+        state: dict[str, Any],
+    ) -> Resource:
         file, line = self._source(request)
         prop_deps = request.propertyDependencies
         return Resource(
@@ -210,7 +233,7 @@ class RecordingMonitor(MockMonitor):
         if cached is None:
             path = unquote(urlparse(uri).path) if uri.startswith("file:") else uri
             inside = path.startswith(self._prefix) and "site-packages" not in path and "dist-packages" not in path
-            cached = (path[len(self._prefix):] if inside else path, inside)
+            cached = (path[len(self._prefix) :] if inside else path, inside)
             self._source_cache[uri] = cached
         return cached
 
@@ -227,8 +250,9 @@ def _apply_transforms(transforms: list, request, inputs: dict[str, Any]) -> tupl
         delete_before_replace=request.deleteBeforeReplace,
     )
     for transform in transforms:
-        result = transform(ResourceTransformArgs(custom=request.custom, type_=request.type, name=request.name,
-                                                 props=inputs, opts=opts))
+        result = transform(
+            ResourceTransformArgs(custom=request.custom, type_=request.type, name=request.name, props=inputs, opts=opts)
+        )
         if inspect.isawaitable(result):
             result = asyncio.run(_awaited(result))  # worker thread: no loop is running here
         if result is not None:

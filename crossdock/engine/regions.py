@@ -99,7 +99,9 @@ class RegionResolver:
         """Build from stack config: `aws:region` and `aws:defaultTags` (a JSON object)."""
         return cls(config.get("aws:region") or None, _default_tags(config.get("aws:defaultTags")))
 
-    def register_provider(self, inputs: dict[str, Any], urn: str | None = None, id_: str | None = None) -> ProviderSettings:
+    def register_provider(
+        self, inputs: dict[str, Any], urn: str | None = None, id_: str | None = None
+    ) -> ProviderSettings:
         """Remember an explicit aws provider by URN and/or id (provider refs are `urn::id`)."""
         region = inputs.get("region")
         settings = ProviderSettings(

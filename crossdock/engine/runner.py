@@ -92,7 +92,9 @@ def run_stack(stack_config: StackConfig, references: StackReferences | None = No
     session.raise_logged_error()
     return session.plan(
         warnings=list(stack_config.warnings),
-        missing_region=None if stack_config.aws_region else f"aws:region is not set in {display_path(stack_config.file)}",
+        missing_region=None
+        if stack_config.aws_region
+        else f"aws:region is not set in {display_path(stack_config.file)}",
     )
 
 
@@ -181,7 +183,9 @@ class _Session:
             elif not record.custom:
                 record.outputs = self.monitor.registered_outputs.get(record.urn, record.outputs)
         if missing_region and any(r.region for r in records):
-            warnings.append(f"{missing_region}; AWS resources without an explicit region are planned in {DEFAULT_REGION}")
+            warnings.append(
+                f"{missing_region}; AWS resources without an explicit region are planned in {DEFAULT_REGION}"
+            )
         warnings.extend(self.engine.warnings)
         warnings.extend(self.monitor.warnings)
         warnings.extend(self.mocks.warnings)
@@ -217,8 +221,16 @@ def _in_thread(program: Callable[[], Any], **kwargs: Any) -> _Session:
     return result[0]
 
 
-def _execute(program: Callable[[], Any], *, project: str, stack: str, config: Mapping[str, str],
-             secret_keys: frozenset[str], project_dir: Path, references: StackReferences | None) -> _Session:
+def _execute(
+    program: Callable[[], Any],
+    *,
+    project: str,
+    stack: str,
+    config: Mapping[str, str],
+    secret_keys: frozenset[str],
+    project_dir: Path,
+    references: StackReferences | None,
+) -> _Session:
     """Configure the SDK for an offline preview and run `program` inside the stack."""
     resolver = RegionResolver.from_config(config)
     mocks = OfflineMocks(resolver, stack_references=references)
@@ -241,8 +253,9 @@ def _execute(program: Callable[[], Any], *, project: str, stack: str, config: Ma
     failures = _FailureTracebacks()
     loop.set_task_factory(failures.task_factory)
     try:
-        settings.reset_options(project=project, stack=stack, root_directory=str(project_dir), preview=True,
-                               organization=ORGANIZATION)
+        settings.reset_options(
+            project=project, stack=stack, root_directory=str(project_dir), preview=True, organization=ORGANIZATION
+        )
         pulumi_config.set_all_config(dict(config), sorted(secret_keys))
         # set_mocks creates and finishes a root Stack when none exists; run_in_stack must
         # create the real one (it owns the exports), so hold the slot during set_mocks.
@@ -286,8 +299,12 @@ class _FailureTracebacks:
             self._keep.append(exc)
 
 
-def describe_failure(error: BaseException, project: Project, stack_config: StackConfig | None = None,
-                     first_seen: dict[int, traceback.StackSummary] | None = None) -> str:
+def describe_failure(
+    error: BaseException,
+    project: Project,
+    stack_config: StackConfig | None = None,
+    first_seen: dict[int, traceback.StackSummary] | None = None,
+) -> str:
     """One line: the exception text and `(at file:line)` of the innermost project frame."""
     for exc in _chain(error):
         if getattr(exc, "user_error", False) is True:
@@ -300,7 +317,9 @@ def describe_failure(error: BaseException, project: Project, stack_config: Stack
             text = f"{type(error).__name__}: {text}" if text else type(error).__name__
     if stack_config is not None and isinstance(error, pulumi.config.ConfigMissingError):
         how = "with `secure:` " if error.secret else ""
-        text = f"missing required configuration variable '{error.key}'; set it {how}in {display_path(stack_config.file)}"
+        text = (
+            f"missing required configuration variable '{error.key}'; set it {how}in {display_path(stack_config.file)}"
+        )
     elif stack_config is not None and isinstance(error, pulumi.config.ConfigTypeError):
         text = f"{text}; fix it in {display_path(stack_config.file)}"
     location = None

@@ -29,8 +29,16 @@ def display_type(type_: str) -> str:
 
 
 def render_plan(plan: Plan, console: Console) -> None:
-    console.print(Text.assemble(("Previewing ", "bold"), ("(offline) ", "dim"), "stack ", (plan.stack, "bold cyan"),
-                                " of project ", (plan.project, "bold cyan")))
+    console.print(
+        Text.assemble(
+            ("Previewing ", "bold"),
+            ("(offline) ", "dim"),
+            "stack ",
+            (plan.stack, "bold cyan"),
+            " of project ",
+            (plan.project, "bold cyan"),
+        )
+    )
     console.print()
     console.print(_tree_lines(plan, console.width), no_wrap=True, overflow="ignore", crop=False)
     console.print()
@@ -43,7 +51,9 @@ def render_plan(plan: Plan, console: Console) -> None:
     console.print()
     console.print(outputs_line(plan), highlight=False, markup=False)
     for key, value in sorted(plan.outputs.items()):
-        console.print(f"    {key}: {_short(value, 100)}", highlight=False, markup=False, overflow="ellipsis", no_wrap=True)
+        console.print(
+            f"    {key}: {_short(value, 100)}", highlight=False, markup=False, overflow="ellipsis", no_wrap=True
+        )
 
 
 def _tree_lines(plan: Plan, width: int) -> Text:
@@ -58,7 +68,16 @@ def _tree_lines(plan: Plan, width: int) -> Text:
             info.append("retain-on-delete")
         if resource.provider:
             info.append(f"provider={resource.provider.rsplit('::', 1)[-1]}")
-        rows.append((prefix, display_type(resource.type), resource.custom, resource.name, resource.region or "", ", ".join(info)))
+        rows.append(
+            (
+                prefix,
+                display_type(resource.type),
+                resource.custom,
+                resource.name,
+                resource.region or "",
+                ", ".join(info),
+            )
+        )
 
     header = ("", "Type", True, "Name", "Region", "Info")
     tw = max(len(p) + len(t) for p, t, *_ in [header, *rows])

@@ -45,9 +45,7 @@ class Manifest:
     source: str | None = None
 
     def dumps(self) -> str:
-        return yaml.dump(
-            self.document, Dumper=_DUMPER, sort_keys=False, default_flow_style=False, allow_unicode=True
-        )
+        return yaml.dump(self.document, Dumper=_DUMPER, sort_keys=False, default_flow_style=False, allow_unicode=True)
 
 
 @dataclass

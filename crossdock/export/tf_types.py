@@ -304,5 +304,5 @@ def terraform_type(token: str) -> str | None:
     for sub, sub_prefix in SUB_MODULES.get(module, {}).items():
         if resource.startswith(sub) and len(resource) > len(sub):
             rest = resource[len(sub)]
-            return f"aws_{sub_prefix}_{snake_case(rest.lower() + resource[len(sub) + 1:])}"
+            return f"aws_{sub_prefix}_{snake_case(rest.lower() + resource[len(sub) + 1 :])}"
     return f"aws_{prefix}_{snake_case(resource)}"

@@ -257,7 +257,9 @@ class _Providers:
             key, n = f"aws.{alias}_{n}", n + 1
         region = provider.inputs.get("region")
         config = self._provider_config(
-            region if isinstance(region, str) and region and not is_unknown(region) else resource.region or DEFAULT_REGION,
+            region
+            if isinstance(region, str) and region and not is_unknown(region)
+            else resource.region or DEFAULT_REGION,
             _json_object(provider.inputs.get("defaultTags")),
         )
         config["alias"] = key.split(".", 1)[1]
@@ -379,7 +381,11 @@ def _explicit_dependencies(resource: Resource, deps: dict[str, _Dependency]) -> 
     """Addresses of `depends_on` resources that no property already references."""
     referenced = {urn for urns in resource.property_dependencies.values() for urn in urns}
     return sorted(
-        {deps[urn].address for urn in resource.dependencies if urn in deps and urn not in referenced and urn != resource.urn}
+        {
+            deps[urn].address
+            for urn in resource.dependencies
+            if urn in deps and urn not in referenced and urn != resource.urn
+        }
     )
 
 

@@ -60,7 +60,9 @@ def evaluate(
     return findings
 
 
-def _run(rule: Rule, level: EnforcementLevel, args: Any, graph: "_PolicyGraph", default_urn: str | None) -> list[Finding]:
+def _run(
+    rule: Rule, level: EnforcementLevel, args: Any, graph: "_PolicyGraph", default_urn: str | None
+) -> list[Finding]:
     reported: list[tuple[str, str | None]] = []
 
     def report(message: str, urn: str | None = None) -> None:
@@ -103,13 +105,23 @@ class _PolicyGraph:
         self._policy_resources: dict[str, PolicyResource] = {}
         for record in self.records:
             self._policy_resources[record.urn] = PolicyResource(
-                record.type, record.inputs, record.urn, record.name, self._options(record), self._provider(record), None, [], {}
+                record.type,
+                record.inputs,
+                record.urn,
+                record.name,
+                self._options(record),
+                self._provider(record),
+                None,
+                [],
+                {},
             )
         # Link parents and dependencies once every object exists (the CLI resolves them the same way).
         for record in self.records:
             resource = self._policy_resources[record.urn]
             resource.parent = self._policy_resources.get(record.parent or "")
-            resource.dependencies = [self._policy_resources[u] for u in record.dependencies if u in self._policy_resources]
+            resource.dependencies = [
+                self._policy_resources[u] for u in record.dependencies if u in self._policy_resources
+            ]
             resource.property_dependencies = {
                 prop: [self._policy_resources[u] for u in urns if u in self._policy_resources]
                 for prop, urns in record.property_dependencies.items()
@@ -118,7 +130,9 @@ class _PolicyGraph:
 
     def resource_args(self, record: Resource, config: Mapping[str, Any]) -> ResourceValidationArgs:
         resource = self._policy_resources[record.urn]
-        return ResourceValidationArgs(record.type, record.inputs, record.urn, record.name, resource.opts, resource.provider, config)
+        return ResourceValidationArgs(
+            record.type, record.inputs, record.urn, record.name, resource.opts, resource.provider, config
+        )
 
     def finding(self, rule: Rule, level: EnforcementLevel, message: str, urn: str | None) -> Finding:
         record = self.by_urn.get(urn or "")
@@ -127,7 +141,8 @@ class _PolicyGraph:
             source=Source.POLICY,
             severity=rule.policy.severity.value if rule.policy.severity else "medium",
             enforcement=Enforcement.MANDATORY if level is EnforcementLevel.MANDATORY else Enforcement.ADVISORY,
-            urn=urn or f"urn:pulumi:{self.plan.stack}::{self.plan.project}::{STACK_TYPE}::{self.plan.project}-{self.plan.stack}",
+            urn=urn
+            or f"urn:pulumi:{self.plan.stack}::{self.plan.project}::{STACK_TYPE}::{self.plan.project}-{self.plan.stack}",
             name=record.name if record else f"{self.plan.project}-{self.plan.stack}",
             type=record.type if record else STACK_TYPE,
             message=message,
@@ -158,7 +173,9 @@ class _PolicyGraph:
         if provider_urn not in self._providers:
             provider = self.by_urn.get(provider_urn)
             self._providers[provider_urn] = (
-                PolicyProviderResource(provider.type, provider.inputs, provider.urn, provider.name) if provider else None
+                PolicyProviderResource(provider.type, provider.inputs, provider.urn, provider.name)
+                if provider
+                else None
             )
         return self._providers[provider_urn]
 
@@ -170,7 +187,11 @@ class _PolicyGraph:
         key = f"default:{package}"
         if key not in self._providers:
             name = f"default_{package}"
-            props = {"region": self.plan.config["aws:region"]} if package == "aws" and "aws:region" in self.plan.config else {}
+            props = (
+                {"region": self.plan.config["aws:region"]}
+                if package == "aws" and "aws:region" in self.plan.config
+                else {}
+            )
             urn = f"urn:pulumi:{self.plan.stack}::{self.plan.project}::pulumi:providers:{package}::{name}"
             self._providers[key] = PolicyProviderResource(f"pulumi:providers:{package}", props, urn, name)
         return self._providers[key]

@@ -32,12 +32,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             "planned offline before the command succeeds; an existing stack is never overwritten (exit 2)."
         ),
     )
-    region.add_argument("--from", dest="source", required=True, metavar="STACK", help="environment stack to copy (e.g. prod)")
     region.add_argument(
-        "--region", required=True, metavar="REGION", help=f"AWS region of the new stack (one of: {', '.join(sorted(AZ_COUNT))})"
+        "--from", dest="source", required=True, metavar="STACK", help="environment stack to copy (e.g. prod)"
     )
     region.add_argument(
-        "--name", default=None, metavar="NAME", help="stack and environment name (default: SOURCE-<region code>, e.g. prod-euc1)"
+        "--region",
+        required=True,
+        metavar="REGION",
+        help=f"AWS region of the new stack (one of: {', '.join(sorted(AZ_COUNT))})",
+    )
+    region.add_argument(
+        "--name",
+        default=None,
+        metavar="NAME",
+        help="stack and environment name (default: SOURCE-<region code>, e.g. prod-euc1)",
     )
     region.add_argument(
         "--certificate-arn",
@@ -59,10 +67,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         ),
     )
     tenant.add_argument("tenant_id", metavar="ID", help="tenant id: DNS-safe, unique across every stack (e.g. acme)")
-    tenant.add_argument("--env", required=True, metavar="STACK", help="environment stack the tenant belongs to (e.g. prod)")
-    tenant.add_argument("--isolation", required=True, choices=["pool", "silo"], help="pool: shares ENV's data tier; silo: own stack")
-    tenant.add_argument("--risk", default="standard", choices=["standard", "high"], help="high-risk tenants must be silo (default: standard)")
-    tenant.add_argument("--display-name", default=None, metavar="NAME", help="customer name on dashboards and alarms (default: from ID)")
+    tenant.add_argument(
+        "--env", required=True, metavar="STACK", help="environment stack the tenant belongs to (e.g. prod)"
+    )
+    tenant.add_argument(
+        "--isolation", required=True, choices=["pool", "silo"], help="pool: shares ENV's data tier; silo: own stack"
+    )
+    tenant.add_argument(
+        "--risk",
+        default="standard",
+        choices=["standard", "high"],
+        help="high-risk tenants must be silo (default: standard)",
+    )
+    tenant.add_argument(
+        "--display-name", default=None, metavar="NAME", help="customer name on dashboards and alarms (default: from ID)"
+    )
     tenant.add_argument(
         "--flows",
         default=None,
@@ -70,7 +89,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="comma-separated integration flows (ENV's queues) the tenant uses (default: all of ENV's queues)",
     )
     tenant.add_argument(
-        "--requests-per-five-minutes", type=int, default=2000, metavar="N", help="WAF rate limit on x-tenant-id (default: 2000)"
+        "--requests-per-five-minutes",
+        type=int,
+        default=2000,
+        metavar="N",
+        help="WAF rate limit on x-tenant-id (default: 2000)",
     )
     tenant.add_argument(
         "--queue-messages-per-second", type=int, default=50, metavar="N", help="queue throughput quota (default: 50)"

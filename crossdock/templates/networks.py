@@ -76,7 +76,9 @@ def overlapping(network: IPv4Network, taken: Iterable[Occupied]) -> Occupied | N
     return next((item for item in taken if item.network.overlaps(network)), None)
 
 
-def next_free(prefixlen: int, taken: list[Occupied], *, start: IPv4Network | None = None, companion=None) -> IPv4Network:
+def next_free(
+    prefixlen: int, taken: list[Occupied], *, start: IPv4Network | None = None, companion=None
+) -> IPv4Network:
     """The first block of `prefixlen` after `start` (wrapping around its private range) that overlaps nothing.
 
     `companion(block)` names a second block that must be free too (a new VPC's DR VPC).

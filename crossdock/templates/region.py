@@ -74,9 +74,7 @@ def plan_region(
     source_path = stack_path(stacks, source)
     if not source_path.is_file():
         listing = ", ".join(stack_name(p) for p in stack_files(stacks)) or "none"
-        raise TemplateError(
-            f"unknown source stack {source!r}: no {display_path(source_path)} (stacks: {listing})"
-        )
+        raise TemplateError(f"unknown source stack {source!r}: no {display_path(source_path)} (stacks: {listing})")
     if "tenant" in raw_namespace(source_path):
         raise TemplateError(f"{source!r} is a tenant stack; --from takes an environment stack")
     config = load_stack_file(source_path)

@@ -98,14 +98,18 @@ def plan_tenant(
     env_path = stack_path(stacks, environment_stack)
     if not env_path.is_file():
         listing = ", ".join(stack_name(p) for p in stack_files(stacks)) or "none"
-        raise TemplateError(f"unknown environment stack {environment_stack!r}: no {display_path(env_path)} (stacks: {listing})")
+        raise TemplateError(
+            f"unknown environment stack {environment_stack!r}: no {display_path(env_path)} (stacks: {listing})"
+        )
     if "tenant" in raw_namespace(env_path):
         raise TemplateError(f"{environment_stack!r} is a tenant stack; --env takes an environment stack")
     environment = load_stack_file(env_path)
 
     used = tenant_ids(stacks).get(tenant_id)
     if used:
-        raise TemplateError(f"tenant id {tenant_id!r} is already used: {used[0]}; tenant ids are unique across every stack")
+        raise TemplateError(
+            f"tenant id {tenant_id!r} is already used: {used[0]}; tenant ids are unique across every stack"
+        )
     try:
         tenant = Tenant(
             id=tenant_id,

@@ -22,7 +22,8 @@ RULES: list[Rule] = [
     *least_privilege.RULES,
     *exposure.RULES,
     *encryption.RULES,
-    *kubernetes.RULES, *service_identity.RULES,
+    *kubernetes.RULES,
+    *service_identity.RULES,
     *tenant.RULES,
     *tenant_isolation.RULES,
 ]

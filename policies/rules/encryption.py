@@ -157,7 +157,9 @@ def _bucket_encryption_problem(defaults: list[Mapping[str, Any]]) -> str | None:
         if algorithm not in KMS_ALGORITHMS:
             problems.append(f'is encrypted with "{algorithm}", not a customer KMS key')
         elif key in (None, ""):
-            problems.append(f'uses {algorithm} without kms_master_key_id, so it is encrypted with the AWS-managed key "aws/s3"')
+            problems.append(
+                f'uses {algorithm} without kms_master_key_id, so it is encrypted with the AWS-managed key "aws/s3"'
+            )
         elif is_aws_managed_key(key):
             problems.append(f'uses the AWS-managed key "{key}", not a customer KMS key')
         else:
@@ -172,7 +174,9 @@ def _bucket_encryption_problem(defaults: list[Mapping[str, Any]]) -> str | None:
 def _validate_bucket_encryption(args: StackValidationArgs, report: ReportViolation) -> None:
     for bucket in (r for r in args.resources if r.resource_type in BUCKET_TYPES):
         try:
-            defaults = _defaults([peek(c.props, "rules") for c in attached(args.resources, SSE_CONFIGURATION_TYPES, bucket)])
+            defaults = _defaults(
+                [peek(c.props, "rules") for c in attached(args.resources, SSE_CONFIGURATION_TYPES, bucket)]
+            )
             defaults += _defaults(
                 [
                     peek(bucket.props, "serverSideEncryptionConfiguration"),
@@ -310,7 +314,8 @@ LOG_GROUP_CUSTOMER_KEY = resource_rule(
     severity=Severity.HIGH,
     category=Category.SECURITY,
     remediation="Set kms_key_id=<customer key ARN> on the aws.cloudwatch.LogGroup; the key policy must let "
-    "logs.<region>.amazonaws.com use it (SecurityBaseline's operations key does). " + _KEY_REMEDIATION.format(prop="kms_key_id"),
+    "logs.<region>.amazonaws.com use it (SecurityBaseline's operations key does). "
+    + _KEY_REMEDIATION.format(prop="kms_key_id"),
     validate=_simple_key_check(LOG_GROUP_TYPE, "log group", "kmsKeyId", "kms_key_id"),
     checkov_id="CKV_AWS_158",
 )

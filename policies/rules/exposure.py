@@ -131,11 +131,17 @@ def _policy_rule(rule_id: str, what: str, validate, severity: Severity, checkov_
     )
 
 
-S3_POLICY_NOT_PUBLIC = _policy_rule("CD-EXP-001", "Bucket policies", _validate_s3_policy, Severity.CRITICAL, "CKV_AWS_70")
+S3_POLICY_NOT_PUBLIC = _policy_rule(
+    "CD-EXP-001", "Bucket policies", _validate_s3_policy, Severity.CRITICAL, "CKV_AWS_70"
+)
 SQS_POLICY_NOT_PUBLIC = _policy_rule("CD-EXP-002", "Queue policies", _validate_sqs_policy, Severity.HIGH, "CKV_AWS_168")
 SNS_POLICY_NOT_PUBLIC = _policy_rule("CD-EXP-003", "Topic policies", _validate_sns_policy, Severity.HIGH, "CKV_AWS_169")
-KMS_POLICY_NOT_PUBLIC = _policy_rule("CD-EXP-004", "KMS key policies", _validate_kms_policy, Severity.CRITICAL, "CKV_AWS_33")
-SECRET_POLICY_NOT_PUBLIC = _policy_rule("CD-EXP-005", "Secret policies", _validate_secret_policy, Severity.CRITICAL, None)
+KMS_POLICY_NOT_PUBLIC = _policy_rule(
+    "CD-EXP-004", "KMS key policies", _validate_kms_policy, Severity.CRITICAL, "CKV_AWS_33"
+)
+SECRET_POLICY_NOT_PUBLIC = _policy_rule(
+    "CD-EXP-005", "Secret policies", _validate_secret_policy, Severity.CRITICAL, None
+)
 
 LAMBDA_PERMISSION_NOT_PUBLIC = resource_rule(
     "CD-EXP-006",
@@ -152,7 +158,9 @@ LAMBDA_PERMISSION_NOT_PUBLIC = resource_rule(
 
 # -- security groups -----------------------------------------------------------------------
 
-SECURITY_GROUP_TYPES = frozenset({"aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"})
+SECURITY_GROUP_TYPES = frozenset(
+    {"aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"}
+)
 SECURITY_GROUP_RULE_TYPE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 INGRESS_RULE_TYPE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 INGRESS_TYPES = frozenset({*SECURITY_GROUP_TYPES, SECURITY_GROUP_RULE_TYPE, INGRESS_RULE_TYPE})
@@ -411,7 +419,9 @@ def _validate_public_access_block(args: StackValidationArgs, report: ReportViola
     for bucket in (r for r in args.resources if r.resource_type in BUCKET_TYPES):
         blocks = attached(args.resources, PUBLIC_ACCESS_BLOCK_TYPE, bucket)
         if not blocks:
-            report(f'bucket "{bucket_label(bucket)}" has no public-access block with all four settings true', bucket.urn)
+            report(
+                f'bucket "{bucket_label(bucket)}" has no public-access block with all four settings true', bucket.urn
+            )
             continue
         missing_per_block = [
             [snake for wire, snake in _BLOCK_FLAGS if not _set_true(peek(block.props, wire))] for block in blocks
@@ -440,7 +450,9 @@ def denies_insecure_transport(statement: Statement) -> bool:
     if statement.resources and not any(resource.endswith("*") for resource in statement.resources):
         return False  # names the bucket but not its objects
     for operator, keys in statement.condition.items():
-        if operator in ("Bool", "BoolIfExists") and "false" in (value.lower() for value in keys.get("aws:securetransport", ())):
+        if operator in ("Bool", "BoolIfExists") and "false" in (
+            value.lower() for value in keys.get("aws:securetransport", ())
+        ):
             return True
     return False
 

@@ -214,7 +214,9 @@ def _spreads(pod: Mapping[str, Any], key: str) -> bool:
 def _anti_affinity(pod: Mapping[str, Any], key: str) -> bool:
     anti = _mapping(_mapping(pod.get("affinity")).get("podAntiAffinity"))
     terms = _list(anti.get("requiredDuringSchedulingIgnoredDuringExecution"))
-    terms += [_mapping(t).get("podAffinityTerm") for t in _list(anti.get("preferredDuringSchedulingIgnoredDuringExecution"))]
+    terms += [
+        _mapping(t).get("podAffinityTerm") for t in _list(anti.get("preferredDuringSchedulingIgnoredDuringExecution"))
+    ]
     return any(isinstance(term, Mapping) and term.get("topologyKey") == key for term in terms)
 
 
@@ -644,7 +646,9 @@ def _validate_https_only(args: ResourceValidationArgs, props: dict, report: Repo
             None,
         )
     if any(protocol == "HTTPS" for protocol, _ in ports) and not has_certificate:
-        report(f"internet-facing Ingress {label(props)} has no certificate for its HTTPS listener ({CERTIFICATE})", None)
+        report(
+            f"internet-facing Ingress {label(props)} has no certificate for its HTTPS listener ({CERTIFICATE})", None
+        )
 
 
 LB_HTTPS_ONLY = resource_rule(

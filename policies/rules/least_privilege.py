@@ -56,7 +56,19 @@ _STAR_ONLY = {action.lower() for action in STAR_ONLY_WRITE_ACTIONS}
 # copy of AWS's action catalogue, and anything it does not recognise as a read
 # (Put, Create, Delete, Update, Attach, Pass, Assume, Invoke, Decrypt, ...) is
 # treated as a write or permission-management action, which errs on the safe side.
-READ_VERB_PREFIXES = ("get", "list", "describe", "head", "search", "query", "scan", "lookup", "select", "batchget", "filter")
+READ_VERB_PREFIXES = (
+    "get",
+    "list",
+    "describe",
+    "head",
+    "search",
+    "query",
+    "scan",
+    "lookup",
+    "select",
+    "batchget",
+    "filter",
+)
 
 _PASS_ROLE = "iam:PassRole"
 
@@ -141,7 +153,10 @@ def _validate_pass_role_scoped(args: ResourceValidationArgs, report: ReportViola
             continue
         if statement.not_actions:
             if not any(action_matches(pattern, _PASS_ROLE) for pattern in statement.not_actions):
-                report(f'{prefix}Allow statement {statement.label} grants "{_PASS_ROLE}" on {scope} through NotAction', None)
+                report(
+                    f'{prefix}Allow statement {statement.label} grants "{_PASS_ROLE}" on {scope} through NotAction',
+                    None,
+                )
             continue
         for action in statement.actions:
             if action_matches(action, _PASS_ROLE):
@@ -253,4 +268,11 @@ TRUST_NOT_PUBLIC = resource_rule(
     checkov_id="CKV_AWS_60",
 )
 
-RULES: list[Rule] = [NO_FULL_WILDCARDS, NO_NOT_ACTION, WRITES_SCOPED, PASS_ROLE_SCOPED, TRUST_NOT_PUBLIC, POLICY_DOCUMENTS_VALID]
+RULES: list[Rule] = [
+    NO_FULL_WILDCARDS,
+    NO_NOT_ACTION,
+    WRITES_SCOPED,
+    PASS_ROLE_SCOPED,
+    TRUST_NOT_PUBLIC,
+    POLICY_DOCUMENTS_VALID,
+]

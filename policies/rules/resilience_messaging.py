@@ -82,7 +82,9 @@ class Queues:
         self._dlqs = {r.dead_letter_queue.urn for r in self.redrives.values() if r.dead_letter_queue is not None}
         self._dlqs |= {queue.urn for queue in self.queues if self._allows_redrive(queue)}
 
-    def _by_queue_url(self, policies: list[PolicyResource]) -> tuple[dict[str, list[PolicyResource]], list[PolicyResource]]:
+    def _by_queue_url(
+        self, policies: list[PolicyResource]
+    ) -> tuple[dict[str, list[PolicyResource]], list[PolicyResource]]:
         """Policies keyed by the queue their `queueUrl` depends on, and those with no such dependency."""
         indexed: dict[str, list[PolicyResource]] = {}
         unlinked: list[PolicyResource] = []

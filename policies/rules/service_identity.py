@@ -169,7 +169,10 @@ def _validate_declared_resources(args: StackValidationArgs, report: ReportViolat
         who = f'service role "{_role_name(stack, role)}" (service {declared.service})'
         for document in _documents(stack, role):
             if isinstance(document, str):
-                report(f'{who} attaches the managed policy "{document}"; a service role carries only its own policy', role.urn)
+                report(
+                    f'{who} attaches the managed policy "{document}"; a service role carries only its own policy',
+                    role.urn,
+                )
                 continue
             try:
                 parsed = parse_policy(document.value, document.label)
@@ -253,7 +256,9 @@ def _trust_problems(statement: Statement, service: str) -> Iterator[str]:
     conditions = statement.condition.get("StringEquals", {})
     subjects = [value for key, values in conditions.items() if key.endswith(":sub") for value in values]
     audiences = [value for key, values in conditions.items() if key.endswith(":aud") for value in values]
-    if not subjects or any(not s.startswith("system:serviceaccount:") or s.rsplit(":", 1)[-1] != service for s in subjects):
+    if not subjects or any(
+        not s.startswith("system:serviceaccount:") or s.rsplit(":", 1)[-1] != service for s in subjects
+    ):
         yield f'does not pin the subject (StringEquals <issuer>:sub) to the "{service}" service account'
     if audiences != [STS_AUDIENCE]:
         yield f'does not pin the audience (StringEquals <issuer>:aud) to "{STS_AUDIENCE}"'
@@ -286,7 +291,7 @@ SERVICE_ACCOUNT_TRUST = resource_rule(
     severity=Severity.CRITICAL,
     category=Category.SECURITY,
     remediation='Trust {"Federated": <oidc provider arn>} with sts:AssumeRoleWithWebIdentity and StringEquals '
-    '<issuer>:sub = system:serviceaccount:<namespace>:<service>, <issuer>:aud = sts.amazonaws.com.',
+    "<issuer>:sub = system:serviceaccount:<namespace>:<service>, <issuer>:aud = sts.amazonaws.com.",
     validate=_validate_trust,
 )
 

@@ -87,7 +87,11 @@ STORE_KINDS: dict[str, str] = {
 }
 # Watching a store's metrics moves no data.
 OBSERVERS = frozenset(
-    {"aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/dashboard:Dashboard", "aws:cloudwatch/compositeAlarm:CompositeAlarm"}
+    {
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "aws:cloudwatch/dashboard:Dashboard",
+        "aws:cloudwatch/compositeAlarm:CompositeAlarm",
+    }
 )
 # ARN services whose resources hold tenant data (rds-db is judged by dependencies, see above).
 DATA_ARN = re.compile(r"^arn:[a-z-]+:(sqs|s3|dynamodb|secretsmanager|backup|rds):")
@@ -242,7 +246,9 @@ def _validate_silo_dr(args: StackValidationArgs, report: ReportViolation) -> Non
             if store.resource_type not in STORE_KINDS or store.resource_type == "aws:rds/globalCluster:GlobalCluster":
                 continue
             tags = stack.tags(store)
-            if tags.get("dr-role") in DR_ROLES or (store.resource_type == RDS_CLUSTER and is_global_secondary(stack, store)):
+            if tags.get("dr-role") in DR_ROLES or (
+                store.resource_type == RDS_CLUSTER and is_global_secondary(stack, store)
+            ):
                 continue
             strategy = tags.get(DR_STRATEGY_TAG)
             if strategy is None:
@@ -272,7 +278,9 @@ def _has_copy(stack: Stack, store: PolicyResource) -> bool:
         return _global_copy(stack, store) or _backup_copy(stack, store)
     if store.resource_type in BUCKETS:
         inline = stack.props(store).get("replicationConfiguration")
-        if isinstance(inline, Mapping) and _replicated_elsewhere(stack, store, "replicationConfiguration", inline.get("rules"), store):
+        if isinstance(inline, Mapping) and _replicated_elsewhere(
+            stack, store, "replicationConfiguration", inline.get("rules"), store
+        ):
             return True
         return any(
             stack.references(config, "bucket", store)
@@ -348,13 +356,17 @@ def _policy_holder(resource: PolicyResource) -> str:
     """`key`, `queue policy`, ...: what a message calls the resource that holds the policy."""
     if resource.resource_type in KMS_POLICY_TYPES:
         return "key"
-    return _kind(resource) if resource.resource_type in STORE_KINDS else {
-        "aws:sqs/queuePolicy:QueuePolicy": "queue policy",
-        "aws:s3/bucketPolicy:BucketPolicy": "bucket policy",
-        "aws:sns/topicPolicy:TopicPolicy": "topic policy",
-        "aws:sns/topic:Topic": "topic",
-        "aws:secretsmanager/secretPolicy:SecretPolicy": "secret policy",
-    }.get(resource.resource_type, resource.resource_type)
+    return (
+        _kind(resource)
+        if resource.resource_type in STORE_KINDS
+        else {
+            "aws:sqs/queuePolicy:QueuePolicy": "queue policy",
+            "aws:s3/bucketPolicy:BucketPolicy": "bucket policy",
+            "aws:sns/topicPolicy:TopicPolicy": "topic policy",
+            "aws:sns/topic:Topic": "topic",
+            "aws:secretsmanager/secretPolicy:SecretPolicy": "secret policy",
+        }.get(resource.resource_type, resource.resource_type)
+    )
 
 
 SILO_DATA_NOT_SHARED = stack_rule(

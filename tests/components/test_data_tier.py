@@ -179,7 +179,10 @@ def test_prod_orders_cluster_is_encrypted_protected_and_retains_35_days(prod):
     assert cluster["copyTagsToSnapshot"] is True
     assert cluster["enabledCloudwatchLogsExports"] == ["postgresql"]
     assert cluster["databaseName"] == "orders"
-    assert cluster["tags"] == _tags(PROD.environment, **{"data-class": "transactional", "dr-copy": "required", "database": "orders", "Name": "prod-orders"})
+    assert cluster["tags"] == _tags(
+        PROD.environment,
+        **{"data-class": "transactional", "dr-copy": "required", "database": "orders", "Name": "prod-orders"},
+    )
 
 
 def test_cluster_is_wired_to_the_tiers_subnet_group_security_group_and_parameter_group(prod):

@@ -204,7 +204,10 @@ def test_pilot_light_secondary_is_headless_encrypted_in_the_dr_region_and_protec
     assert secondary["backupRetentionPeriod"] == 35.0
     assert secondary["dbSubnetGroupName"] == prod[(SUBNET_GROUP, "prod-dr-subnets")].outputs["name"]
     assert secondary["vpcSecurityGroupIds"] == [prod[(SECURITY_GROUP, "prod-dr-sg")].id]
-    assert secondary["dbClusterParameterGroupName"] == prod[(PARAMETER_GROUP, "prod-dr-aurora-postgresql16")].outputs["name"]
+    assert (
+        secondary["dbClusterParameterGroupName"]
+        == prod[(PARAMETER_GROUP, "prod-dr-aurora-postgresql16")].outputs["name"]
+    )
     assert "masterUsername" not in secondary
     # It waits for the global database and the primary's instances (a writer must exist).
     primary_instances = {prod[(INSTANCE, f"prod-data-orders-instance-{n}")].urn for n in (1, 2, 3)}
@@ -296,7 +299,9 @@ def test_backup_role_trusts_aws_backup_and_has_the_backup_and_restore_policies(p
     trust = json.loads(role.inputs["assumeRolePolicy"])
     assert trust == {
         "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
     }
     attached = {prod[(ATTACHMENT, f"prod-dr-backup-role-{p}")].inputs["policyArn"] for p in ("backup", "restore")}
     assert attached == {
@@ -353,7 +358,10 @@ def test_replication_config_copies_everything_and_delete_markers_to_the_replica_
     ]
     # Applied only once the role may replicate and the replica is versioned.
     assert prod[(ROLE_POLICY, "prod-dr-archive-replication-policy")].urn in record.dependencies
-    assert prod[("aws:s3/bucketVersioning:BucketVersioning", "prod-dr-archive-replica-versioning")].urn in record.dependencies
+    assert (
+        prod[("aws:s3/bucketVersioning:BucketVersioning", "prod-dr-archive-replica-versioning")].urn
+        in record.dependencies
+    )
 
 
 def test_replication_role_policy_names_exactly_the_two_buckets_and_the_two_keys(prod):
@@ -374,7 +382,9 @@ def test_replication_role_policy_names_exactly_the_two_buckets_and_the_two_keys(
     }
     assert all(s["Effect"] == "Allow" and "*" not in s["Resource"] for s in policy["Statement"])
     assert all(not action.endswith("*") for s in policy["Statement"] for action in s["Action"])
-    assert by_sid["DecryptSourceObjects"]["Condition"]["StringEquals"] == {"kms:ViaService": "s3.us-east-1.amazonaws.com"}
+    assert by_sid["DecryptSourceObjects"]["Condition"]["StringEquals"] == {
+        "kms:ViaService": "s3.us-east-1.amazonaws.com"
+    }
     assert by_sid["EncryptReplicas"]["Condition"]["StringEquals"] == {"kms:ViaService": "s3.us-west-2.amazonaws.com"}
 
 

@@ -49,9 +49,17 @@ def test_prod_composes_every_component_and_the_dr_provider(prod):
             ("crossdock:transaction:TransactionTier", "prod-transaction"),
             ("crossdock:tenant:TenantPool", "prod-tenancy"),  # prod registers tenants (docs/tenancy.md)
         ]
-        + [("crossdock:messaging:IntegrationQueue", f"prod-{q}") for q in (
-            "carrier-events", "asn-ingestion", "shipment-confirmations", "billing-triggers", "edi-inbound", "label-requests"
-        )]
+        + [
+            ("crossdock:messaging:IntegrationQueue", f"prod-{q}")
+            for q in (
+                "carrier-events",
+                "asn-ingestion",
+                "shipment-confirmations",
+                "billing-triggers",
+                "edi-inbound",
+                "label-requests",
+            )
+        ]
     )
 
 
@@ -76,7 +84,12 @@ def test_prod_exports_what_runbooks_need(prod):
     outputs = prod.outputs
     assert set(outputs) >= {"vpc_id", "databases", "queues", "alert_topic_arns", "dr", "dashboard"}
     assert set(outputs["queues"]) == {
-        "carrier-events", "asn-ingestion", "shipment-confirmations", "billing-triggers", "edi-inbound", "label-requests"
+        "carrier-events",
+        "asn-ingestion",
+        "shipment-confirmations",
+        "billing-triggers",
+        "edi-inbound",
+        "label-requests",
     }
     assert outputs["queues"]["shipment-confirmations"]["url"].endswith("/prod-shipment-confirmations.fifo")
     assert outputs["databases"]["orders"]["endpoint"].startswith("prod-orders.cluster-")
@@ -134,7 +147,9 @@ def test_load_balancer_access_logs_go_to_an_sse_s3_bucket_only_elb_log_delivery_
         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     )
     assert encryption.inputs["rules"][0]["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "AES256"}
-    policy = json.loads(prod.by_name("prod-lb-access-logs-tls-only", "aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])
+    policy = json.loads(
+        prod.by_name("prod-lb-access-logs-tls-only", "aws:s3/bucketPolicy:BucketPolicy").inputs["policy"]
+    )
     deny, delivery = policy["Statement"]
     assert deny["Effect"] == "Deny"
     assert delivery["Principal"] == {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}

@@ -112,8 +112,10 @@ def test_redrive_allow_policy_admits_only_the_source_queue(standard):
     queue = standard[(QUEUE, "prod-carrier-events")]
     dlq = standard[(QUEUE, "prod-carrier-events-dlq")]
     allow = standard[(REDRIVE_ALLOW, "prod-carrier-events-dlq-redrive-allow")]
-    assert allow.inputs["queueUrl"] == _url_of(dlq) == (
-        "https://sqs.us-east-1.amazonaws.com/123456789012/prod-carrier-events-dlq"
+    assert (
+        allow.inputs["queueUrl"]
+        == _url_of(dlq)
+        == ("https://sqs.us-east-1.amazonaws.com/123456789012/prod-carrier-events-dlq")
     )
     assert json.loads(allow.inputs["redriveAllowPolicy"]) == {
         "redrivePermission": "byQueue",

@@ -24,7 +24,12 @@ def build(config):
     def program() -> None:
         Network(
             f"{env.name}-network",
-            NetworkArgs(environment=env, flow_log_key_arn=LOG_KEY, log_retention_days=env.log_retention_days, tags=base_tags(env)),
+            NetworkArgs(
+                environment=env,
+                flow_log_key_arn=LOG_KEY,
+                log_retention_days=env.log_retention_days,
+                tags=base_tags(env),
+            ),
         )
 
     plan = run_callable(program, config={"aws:region": env.region})
@@ -48,7 +53,9 @@ def names_of(records, type_):
 def test_prod_has_three_subnets_per_tier_in_three_zones(prod):
     _, records = prod
     subnets = {name: r for (t, name), r in records.items() if t == "aws:ec2/subnet:Subnet"}
-    assert sorted(subnets) == sorted(f"prod-network-{tier}-{i}" for tier in ("public", "private", "data") for i in range(3))
+    assert sorted(subnets) == sorted(
+        f"prod-network-{tier}-{i}" for tier in ("public", "private", "data") for i in range(3)
+    )
     for tier in ("public", "private", "data"):
         zones = [subnets[f"prod-network-{tier}-{i}"].inputs["availabilityZone"] for i in range(3)]
         assert zones == ["us-east-1a", "us-east-1b", "us-east-1c"]
@@ -60,7 +67,11 @@ def test_prod_has_three_subnets_per_tier_in_three_zones(prod):
 
 def test_prod_has_a_nat_gateway_per_zone_each_private_route_table_uses_its_own(prod):
     plan, records = prod
-    assert names_of(records, "aws:ec2/natGateway:NatGateway") == ["prod-network-nat-0", "prod-network-nat-1", "prod-network-nat-2"]
+    assert names_of(records, "aws:ec2/natGateway:NatGateway") == [
+        "prod-network-nat-0",
+        "prod-network-nat-1",
+        "prod-network-nat-2",
+    ]
     for index in range(3):
         nat = records[("aws:ec2/natGateway:NatGateway", f"prod-network-nat-{index}")]
         public = records[("aws:ec2/subnet:Subnet", f"prod-network-public-{index}")]
@@ -80,9 +91,10 @@ def test_dev_has_one_nat_gateway_shared_by_both_private_route_tables(dev):
 
 def test_data_subnets_have_no_internet_route(prod):
     _, records = prod
-    assert "routes" not in records[("aws:ec2/routeTable:RouteTable", "prod-network-data-rt")].inputs or not records[
-        ("aws:ec2/routeTable:RouteTable", "prod-network-data-rt")
-    ].inputs["routes"]
+    assert (
+        "routes" not in records[("aws:ec2/routeTable:RouteTable", "prod-network-data-rt")].inputs
+        or not records[("aws:ec2/routeTable:RouteTable", "prod-network-data-rt")].inputs["routes"]
+    )
 
 
 def test_endpoints_s3_gateway_and_interface_endpoints_in_private_subnets(prod):
@@ -101,7 +113,13 @@ def test_endpoints_s3_gateway_and_interface_endpoints_in_private_subnets(prod):
     assert set(INTERFACE_ENDPOINT_SERVICES) == {"sqs", "kms", "secretsmanager", "logs", "sts"}
     sg = records[("aws:ec2/securityGroup:SecurityGroup", "prod-network-endpoints-sg")]
     assert sg.inputs["ingress"] == [
-        {"protocol": "tcp", "fromPort": 443.0, "toPort": 443.0, "cidrBlocks": ["10.10.0.0/16"], "description": "HTTPS from the VPC"}
+        {
+            "protocol": "tcp",
+            "fromPort": 443.0,
+            "toPort": 443.0,
+            "cidrBlocks": ["10.10.0.0/16"],
+            "description": "HTTPS from the VPC",
+        }
     ]
 
 

@@ -206,13 +206,22 @@ def test_replica_lag_is_a_warning_outside_production_and_absent_without_readers(
     databases = (staging.databases[0], staging.databases[1].model_copy(update={"readers": 0}))
     staging = staging.model_copy(update={"databases": databases})
     alarms = _alarms(
-        _build(staging, queues=(), clusters={"orders": "staging-orders", "reporting": "staging-reporting"},
-               dr_secondaries={}, with_dr_provider=False)
+        _build(
+            staging,
+            queues=(),
+            clusters={"orders": "staging-orders", "reporting": "staging-reporting"},
+            dr_secondaries={},
+            with_dr_provider=False,
+        )
     )
     database_alarms = {name for name in alarms if name.startswith(("staging-orders", "staging-reporting"))}
     assert database_alarms == {
-        "staging-orders-replica-lag", "staging-orders-cpu-high", "staging-orders-freeable-memory-low",
-        "staging-orders-deadlocks", "staging-reporting-cpu-high", "staging-reporting-freeable-memory-low",
+        "staging-orders-replica-lag",
+        "staging-orders-cpu-high",
+        "staging-orders-freeable-memory-low",
+        "staging-orders-deadlocks",
+        "staging-reporting-cpu-high",
+        "staging-reporting-freeable-memory-low",
         "staging-reporting-deadlocks",
     }
     lag = alarms["staging-orders-replica-lag"].inputs
@@ -254,8 +263,12 @@ def test_kpi_alarms_use_config_statistics_and_breach_on_silence(alarms):
     assert "extendedStatistic" not in labels
     assert labels["evaluationPeriods"] == 2
     assert labels["threshold"] == 25.0
-    for name in ("prod-order-to-shipment-latency", "prod-failed-label-requests", "prod-delayed-asn-imports",
-                 "prod-unprocessed-pick-tasks"):
+    for name in (
+        "prod-order-to-shipment-latency",
+        "prod-failed-label-requests",
+        "prod-delayed-asn-imports",
+        "prod-unprocessed-pick-tasks",
+    ):
         assert alarms[name].inputs["treatMissingData"] == "breaching"
         assert alarms[name].inputs["tags"]["kpi"] == name.removeprefix("prod-")
 
@@ -299,9 +312,13 @@ def test_dashboard_puts_business_flow_before_infrastructure(prod):
     metrics = [w["properties"] for w in widgets if w["type"] == "metric"]
     first_metric = [m["metrics"][0][1] for m in metrics]
     assert first_metric == [
-        "OrderToShipmentLatencySeconds", "FailedLabelRequests", "DelayedAsnImports", "UnprocessedPickTasks",
+        "OrderToShipmentLatencySeconds",
+        "FailedLabelRequests",
+        "DelayedAsnImports",
+        "UnprocessedPickTasks",
         *["ApproximateAgeOfOldestMessage"] * 6,
-        "AuroraReplicaLag", "AuroraReplicaLag",
+        "AuroraReplicaLag",
+        "AuroraReplicaLag",
         "AuroraGlobalDBReplicationLag",
     ]
     # Rows never overlap: widgets are laid out top to bottom in that order.
@@ -309,7 +326,8 @@ def test_dashboard_puts_business_flow_before_infrastructure(prod):
     assert metrics[0]["metrics"][0][-1] == {"stat": "p95"}
     fifo_flow = next(m for m in metrics if m["title"].startswith("shipment-confirmations"))
     assert [line[3] for line in fifo_flow["metrics"]] == [
-        "prod-shipment-confirmations.fifo", "prod-shipment-confirmations-dlq.fifo",
+        "prod-shipment-confirmations.fifo",
+        "prod-shipment-confirmations-dlq.fifo",
     ]
     assert metrics[-1]["region"] == "us-west-2"
     assert metrics[-1]["annotations"]["horizontal"][0]["value"] == 300000.0

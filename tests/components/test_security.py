@@ -24,7 +24,9 @@ TOPIC = "aws:sns/topic:Topic"
 def build(config, with_dr: bool):
     def program() -> None:
         provider = aws.Provider("dr", region=config.dr.region) if with_dr else None
-        SecurityBaseline(f"{config.environment.name}-security", SecurityBaselineArgs(config=config, dr_provider=provider))
+        SecurityBaseline(
+            f"{config.environment.name}-security", SecurityBaselineArgs(config=config, dr_provider=provider)
+        )
 
     plan = run_callable(program, config={"aws:region": config.environment.region})
     return {(r.type, r.name): r for r in plan.resources}
@@ -60,7 +62,9 @@ def test_dev_keys_are_single_region_and_have_no_replicas(dev):
 
 def test_each_key_has_a_dr_replica_in_the_dr_region(prod):
     replicas = {name: r for (t, name), r in prod.items() if t == REPLICA}
-    assert set(replicas) == {f"prod-security-{dc.name}-key-dr" for dc in PROD.data_classes} | {"prod-security-operations-key-dr"}
+    assert set(replicas) == {f"prod-security-{dc.name}-key-dr" for dc in PROD.data_classes} | {
+        "prod-security-operations-key-dr"
+    }
     for name, replica in replicas.items():
         primary = prod[(KEY, name.removesuffix("-dr"))]
         assert replica.inputs["primaryKeyArn"] == primary.outputs["arn"]
@@ -76,7 +80,9 @@ def test_key_policies_are_explicit_root_administers_services_are_pinned_to_the_a
     operations = json.loads(prod[(KEY, "prod-security-operations-key")].inputs["policy"])
     logs = operations["Statement"][1]
     assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
-    assert logs["Condition"]["ArnLike"] == {"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:*"}
+    assert logs["Condition"]["ArnLike"] == {
+        "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:*"
+    }
     dr_operations = json.loads(prod[(REPLICA, "prod-security-operations-key-dr")].inputs["policy"])
     assert dr_operations["Statement"][1]["Principal"] == {"Service": "logs.us-west-2.amazonaws.com"}
 
@@ -103,7 +109,9 @@ def test_alert_topic_per_severity_encrypted_with_subscriptions_from_config(prod)
 
 def test_topic_policy_lets_only_cloudwatch_of_this_account_publish_and_denies_plain_http(prod):
     topic = prod[(TOPIC, "prod-security-alerts-critical")]
-    policy = json.loads(prod[("aws:sns/topicPolicy:TopicPolicy", "prod-security-alerts-critical-policy")].inputs["policy"])
+    policy = json.loads(
+        prod[("aws:sns/topicPolicy:TopicPolicy", "prod-security-alerts-critical-policy")].inputs["policy"]
+    )
     allow, deny = policy["Statement"]
     assert allow["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
     assert allow["Resource"] == topic.outputs["arn"]
@@ -115,10 +123,15 @@ def test_audit_bucket_is_a_protected_object_locked_secure_bucket(prod):
     assert bucket.protect is True
     assert bucket.inputs["objectLockEnabled"] is True
     assert bucket.inputs["tags"]["dr-copy"] == "required"
-    lock = prod[("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", "prod-security-audit-object-lock")]
+    lock = prod[
+        ("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", "prod-security-audit-object-lock")
+    ]
     assert lock.inputs["rule"] == {"defaultRetention": {"mode": "GOVERNANCE", "days": 35.0}}
     encryption = prod[
-        ("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "prod-security-audit-encryption")
+        (
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            "prod-security-audit-encryption",
+        )
     ]
     rule = encryption.inputs["rules"][0]
     assert rule["applyServerSideEncryptionByDefault"] == {
@@ -129,7 +142,9 @@ def test_audit_bucket_is_a_protected_object_locked_secure_bucket(prod):
 
 def test_secure_bucket_children_without_object_lock():
     def program() -> None:
-        SecureBucket("archive", SecureBucketArgs(kms_key_arn="arn:aws:kms:us-east-1:1:key/k", tags={"environment": "t"}))
+        SecureBucket(
+            "archive", SecureBucketArgs(kms_key_arn="arn:aws:kms:us-east-1:1:key/k", tags={"environment": "t"})
+        )
 
     plan = run_callable(program, config={"aws:region": "us-east-1"})
     records = {(r.type, r.name): r for r in plan.resources}
@@ -144,9 +159,15 @@ def test_secure_bucket_children_without_object_lock():
         ("BucketVersioning", "archive-versioning"),
     ]
     block = records[("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "archive-public-access")].inputs
-    assert all(block[flag] is True for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"))
+    assert all(
+        block[flag] is True
+        for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+    )
     bucket = records[("aws:s3/bucket:Bucket", "archive")]
     assert bucket.protect is False and bucket.inputs["forceDestroy"] is True
     policy = json.loads(records[("aws:s3/bucketPolicy:BucketPolicy", "archive-tls-only")].inputs["policy"])
     statement = policy["Statement"][0]
-    assert statement["Effect"] == "Deny" and statement["Resource"] == [bucket.outputs["arn"], bucket.outputs["arn"] + "/*"]
+    assert statement["Effect"] == "Deny" and statement["Resource"] == [
+        bucket.outputs["arn"],
+        bucket.outputs["arn"] + "/*",
+    ]

@@ -64,7 +64,9 @@ def test_every_field_has_a_description() -> None:
 
     import crossdock.config.schema as schema
 
-    models = [m for m in vars(schema).values() if isinstance(m, type) and issubclass(m, BaseModel) and m is not BaseModel]
+    models = [
+        m for m in vars(schema).values() if isinstance(m, type) and issubclass(m, BaseModel) and m is not BaseModel
+    ]
     for model in models:
         for name, field in model.model_fields.items():
             assert field.description, f"{model.__name__}.{name} has no description"
@@ -285,7 +287,9 @@ def test_configuration_reference_documents_every_key() -> None:
     import crossdock.config.schema as schema
 
     reference = (ROOT / "docs" / "configuration.md").read_text()
-    models = [m for m in vars(schema).values() if isinstance(m, type) and issubclass(m, BaseModel) and m is not BaseModel]
+    models = [
+        m for m in vars(schema).values() if isinstance(m, type) and issubclass(m, BaseModel) and m is not BaseModel
+    ]
     for model in models:
         for name, field in model.model_fields.items():
             assert f"`{field.alias or name}`" in reference, f"docs/configuration.md lacks {model.__name__}.{name}"

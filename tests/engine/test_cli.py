@@ -13,6 +13,7 @@ from crossdock.cli import main
 
 from .conftest import PROGRAMS, line_of
 
+
 @pytest.fixture(autouse=True)
 def wide_console(monkeypatch):
     """Rich sizes output from COLUMNS; make it wide and fixed so assertions do not depend on the runner."""
@@ -20,8 +21,18 @@ def wide_console(monkeypatch):
 
 
 CONTRACT_RESOURCE_KEYS = {
-    "urn", "type", "name", "custom", "parent", "provider", "region", "dependencies",
-    "property_dependencies", "inputs", "protect", "source",
+    "urn",
+    "type",
+    "name",
+    "custom",
+    "parent",
+    "provider",
+    "region",
+    "dependencies",
+    "property_dependencies",
+    "inputs",
+    "protect",
+    "source",
 }
 
 
@@ -54,7 +65,10 @@ def test_json_output_matches_contract(tmp_path, capsys):
     policy = next(r for r in data["resources"] if r["name"] == "site-policy")
     bucket = next(r for r in data["resources"] if r["name"] == "site-bucket")
     assert policy["property_dependencies"]["bucket"] == [bucket["urn"]]
-    assert policy["source"] == {"file": "__main__.py", "line": line_of(PROGRAMS / "static-site" / "__main__.py", "bucket_policy = aws.s3.BucketPolicy(")}
+    assert policy["source"] == {
+        "file": "__main__.py",
+        "line": line_of(PROGRAMS / "static-site" / "__main__.py", "bucket_policy = aws.s3.BucketPolicy("),
+    }
     assert f"Plan JSON written to {target}" in capsys.readouterr().out
 
 
@@ -120,10 +134,28 @@ def test_plan_json_is_reproducible_across_processes():
     root = PROGRAMS.parent.parent
     runs = []
     for seed in ("1", "2"):
-        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
+        env = {
+            **os.environ,
+            "PYTHONHASHSEED": seed,
+            "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]),
+        }
         result = subprocess.run(
-            [sys.executable, "-m", "crossdock.cli", "plan", "prod", "--project", str(PROGRAMS / "static-site"), "--json", "-"],
-            env=env, capture_output=True, text=True, check=True, timeout=120,
+            [
+                sys.executable,
+                "-m",
+                "crossdock.cli",
+                "plan",
+                "prod",
+                "--project",
+                str(PROGRAMS / "static-site"),
+                "--json",
+                "-",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
         )
         runs.append(result.stdout)
     assert runs[0] == runs[1]

@@ -109,7 +109,9 @@ def test_static_site_outputs(static_site_plan):
     assert static_site_plan.outputs["bucket_arn"] == f"arn:aws:s3:::{bucket.id}"
     assert static_site_plan.outputs["website_url"] == f"{bucket.id}.s3-website.eu-central-1.amazonaws.com"
     assert bucket.outputs["bucketRegionalDomainName"] == f"{bucket.id}.s3.eu-central-1.amazonaws.com"
-    assert re.fullmatch(r"arn:aws:iam::123456789012:policy/site-deployer-[0-9a-f]{7}", static_site_plan.outputs["deployer_policy_arn"])
+    assert re.fullmatch(
+        r"arn:aws:iam::123456789012:policy/site-deployer-[0-9a-f]{7}", static_site_plan.outputs["deployer_policy_arn"]
+    )
 
 
 def test_static_site_reads_config_default_and_stack_value(static_site_plan):
@@ -131,7 +133,12 @@ def test_get_policy_document_is_rendered_like_the_provider(static_site_plan):
                     "Action": ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
                     "Resource": "arn:aws:s3:::static-site-*/*",
                 },
-                {"Sid": "ListBucket", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::static-site-*"},
+                {
+                    "Sid": "ListBucket",
+                    "Effect": "Allow",
+                    "Action": "s3:ListBucket",
+                    "Resource": "arn:aws:s3:::static-site-*",
+                },
             ],
         },
         indent=2,
@@ -158,7 +165,12 @@ def test_component_tree(component_plan):
     component = component_plan.by_name("orders", "example:app:AppStack")
     assert component.custom is False
     assert [c.name for c in component_plan.children(component.urn)] == [
-        "orders-vpc", "orders-subnet-0", "orders-subnet-1", "orders-dlq", "orders-queue", "orders-replica",
+        "orders-vpc",
+        "orders-subnet-0",
+        "orders-subnet-1",
+        "orders-dlq",
+        "orders-queue",
+        "orders-replica",
     ]
 
 
@@ -169,7 +181,9 @@ def test_regions_follow_provider_then_stack(component_plan):
     assert replica.provider == provider.urn
     assert replica.region == "eu-west-1"
     assert component_plan.outputs["replica_bucket_arn"] == f"arn:aws:s3:::{replica.id}"
-    stack_region = {r.name: r.region for r in component_plan.custom_resources() if not r.provider and r.type.startswith("aws:")}
+    stack_region = {
+        r.name: r.region for r in component_plan.custom_resources() if not r.provider and r.type.startswith("aws:")
+    }
     assert set(stack_region.values()) == {"us-east-2"}
     assert component_plan.by_name("orders", "example:app:AppStack").region is None
 
@@ -186,10 +200,16 @@ def test_queue_redrive_policy_and_urls(component_plan):
     dlq = component_plan.by_name("orders-dlq")
     queue = component_plan.by_name("orders-queue")
     assert re.fullmatch(r"arn:aws:sqs:us-east-2:123456789012:orders-dlq-[0-9a-f]{7}", dlq.outputs["arn"])
-    assert json.loads(queue.inputs["redrivePolicy"]) == {"deadLetterTargetArn": dlq.outputs["arn"], "maxReceiveCount": 5}
+    assert json.loads(queue.inputs["redrivePolicy"]) == {
+        "deadLetterTargetArn": dlq.outputs["arn"],
+        "maxReceiveCount": 5,
+    }
     assert queue.property_dependencies["redrivePolicy"] == [dlq.urn]
     assert queue.inputs["visibilityTimeoutSeconds"] == 45.0
-    assert component_plan.outputs["queue_url"] == f"https://sqs.us-east-2.amazonaws.com/123456789012/{queue.outputs['name']}"
+    assert (
+        component_plan.outputs["queue_url"]
+        == f"https://sqs.us-east-2.amazonaws.com/123456789012/{queue.outputs['name']}"
+    )
     assert queue.id == component_plan.outputs["queue_url"]
 
 
@@ -206,7 +226,10 @@ def test_component_source_and_registered_outputs(component_plan):
     assert (vpc.source_file, vpc.source_line) == ("app.py", line_of(app, "self.vpc = aws.ec2.Vpc("))
     assert (component.source_file, component.source_line) == ("__main__.py", line_of(main, "app = AppStack("))
     # provider classes add a constructor layer; the position still points at the program
-    assert (provider.source_file, provider.source_line) == ("__main__.py", line_of(main, "replica_provider = aws.Provider("))
+    assert (provider.source_file, provider.source_line) == (
+        "__main__.py",
+        line_of(main, "replica_provider = aws.Provider("),
+    )
     assert component.outputs == {
         "vpc_id": vpc.id,
         "queue_url": component_plan.outputs["queue_url"],
@@ -259,7 +282,9 @@ def test_error_inside_apply_names_the_helper_module():
     with pytest.raises(ProgramError) as caught:
         run_program(PROGRAMS / "broken", "apply")
     line = line_of(helper, "raise ValueError")
-    assert re.fullmatch(rf"bucket name 'logs-[0-9a-f]{{7}}' has no 8-character suffix \(at naming\.py:{line}\)", str(caught.value))
+    assert re.fullmatch(
+        rf"bucket name 'logs-[0-9a-f]{{7}}' has no 8-character suffix \(at naming\.py:{line}\)", str(caught.value)
+    )
     assert "\n" not in str(caught.value)
 
 
@@ -281,13 +306,19 @@ def test_transforms_run_async_entrypoint_logs_and_reads():
         "jobs queue has no DLQ (jobs)",
         "stack reference 'acme/network/prod' is not resolved offline; its outputs are empty",
     ]
-    assert (queue.source_file, queue.source_line) == ("program.py", line_of(PROGRAMS / "runtime-features" / "program.py", 'queue = aws.sqs.Queue('))
+    assert (queue.source_file, queue.source_line) == (
+        "program.py",
+        line_of(PROGRAMS / "runtime-features" / "program.py", "queue = aws.sqs.Queue("),
+    )
 
 
 @pytest.mark.parametrize(
     ("stack", "message"),
     [
-        ("missing", "missing required configuration variable 'runtime-features:notSet'; set it in {file} (at program.py:{line})"),
+        (
+            "missing",
+            "missing required configuration variable 'runtime-features:notSet'; set it in {file} (at program.py:{line})",
+        ),
         ("logerror", "the program logged an error: quota exceeded for this account"),
         ("exit", "the program called sys.exit(3) (at program.py:{line})"),
         ("usererror", "Pulumi.usererror.yaml: runtime-features:mode: unsupported value"),
@@ -298,8 +329,9 @@ def test_program_failures_are_one_line(stack, message):
     snippet = {"missing": 'config.require("notSet")', "exit": "sys.exit(3)"}.get(stack, "")
     with pytest.raises(ProgramError) as caught:
         run_program(PROGRAMS / "runtime-features", stack)
-    expected = message.format(file=f"tests/programs/runtime-features/Pulumi.{stack}.yaml",
-                              line=line_of(program, snippet) if snippet else 0)
+    expected = message.format(
+        file=f"tests/programs/runtime-features/Pulumi.{stack}.yaml", line=line_of(program, snippet) if snippet else 0
+    )
     assert str(caught.value) == expected
 
 

@@ -106,7 +106,9 @@ def test_invalid_stack_names(stack):
 
 
 def test_invalid_stack_yaml_names_file_and_line(tmp_path):
-    root = make_project(tmp_path / "p", "name: p\nruntime: python\n", {"Pulumi.dev.yaml": "config:\n  a: [1, 2\n  b: 3\n"})
+    root = make_project(
+        tmp_path / "p", "name: p\nruntime: python\n", {"Pulumi.dev.yaml": "config:\n  a: [1, 2\n  b: 3\n"}
+    )
     with pytest.raises(ProjectError) as caught:
         load_stack(load_project(root), "dev")
     message = str(caught.value)

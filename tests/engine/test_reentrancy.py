@@ -35,9 +35,15 @@ def test_failed_run_leaves_no_state_behind():
 
 def test_caller_context_is_untouched():
     """Runs happen on their own thread: the caller's SDK settings and config stay as they were."""
+
     def snapshot():
-        return (settings.get_project(), settings.get_stack(), settings.get_root_resource(),
-                settings.get_monitor(), pulumi.Config("aws").get("region"))
+        return (
+            settings.get_project(),
+            settings.get_stack(),
+            settings.get_root_resource(),
+            settings.get_monitor(),
+            pulumi.Config("aws").get("region"),
+        )
 
     before = snapshot()
     run_program(PROGRAMS / "webserver", "dev")  # sets aws:region us-west-2 inside its own run

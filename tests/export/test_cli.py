@@ -70,7 +70,10 @@ def test_unwritable_output_is_bad_input(tmp_path, capsys, monkeypatch, output, f
 
 
 def test_unknown_stack_is_bad_input(tmp_path, capsys):
-    assert main(["export", "nope", "--project", str(SHOP), "--format", "tf-plan", "--output", str(tmp_path / "p.json")]) == 2
+    assert (
+        main(["export", "nope", "--project", str(SHOP), "--format", "tf-plan", "--output", str(tmp_path / "p.json")])
+        == 2
+    )
     assert "unknown stack 'nope'" in capsys.readouterr().err
 
 

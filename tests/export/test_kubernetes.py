@@ -138,14 +138,23 @@ def _k8s(name, type_, inputs):
 
 def test_unknowns_are_left_out_and_patches_and_helm_releases_skipped_with_warnings():
     resources = [
-        _k8s("cfg", "kubernetes:core/v1:ConfigMap", {"metadata": {"namespace": UNKNOWN}, "data": {"a": "1", "b": UNKNOWN}}),
+        _k8s(
+            "cfg",
+            "kubernetes:core/v1:ConfigMap",
+            {"metadata": {"namespace": UNKNOWN}, "data": {"a": "1", "b": UNKNOWN}},
+        ),
         _k8s("patch", "kubernetes:apps/v1:DeploymentPatch", {"metadata": {"name": "x"}}),
         _k8s("chart", "kubernetes:helm.sh/v3:Release", {"chart": "nginx"}),
         _k8s("aws", "aws:sqs/queue:Queue", {}),
     ]
     export = to_kubernetes_manifests(Plan("p", "t", resources))
     assert [m.filename for m in export.manifests] == ["_cluster--configmap--cfg.yaml"]
-    assert export.manifests[0].document == {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg"}, "data": {"a": "1"}}
+    assert export.manifests[0].document == {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "cfg"},
+        "data": {"a": "1"},
+    }
     assert export.warnings == [
         "ConfigMap 'cfg': 2 value(s) unknown until deploy were left out",
         "kubernetes:apps/v1:DeploymentPatch 'patch' patches an existing object; patches are not exported as manifests",
@@ -154,6 +163,8 @@ def test_unknowns_are_left_out_and_patches_and_helm_releases_skipped_with_warnin
 
 
 def test_same_object_twice_gets_distinct_files():
-    resources = [_k8s(n, "kubernetes:core/v1:ConfigMap", {"metadata": {"name": "cfg", "namespace": "a"}}) for n in ("one", "two")]
+    resources = [
+        _k8s(n, "kubernetes:core/v1:ConfigMap", {"metadata": {"name": "cfg", "namespace": "a"}}) for n in ("one", "two")
+    ]
     export = to_kubernetes_manifests(Plan("p", "t", resources))
     assert [m.filename for m in export.manifests] == ["a--configmap--cfg.yaml", "a--configmap--cfg-2.yaml"]

@@ -79,10 +79,14 @@ def test_every_blueprint_type_is_mapped(blueprint_plans):
     assert unmapped == set()
 
 
-@pytest.mark.parametrize(("program", "stack"), [("webserver", "dev"), ("static-site", "prod"), ("component-app", "staging")])
+@pytest.mark.parametrize(
+    ("program", "stack"), [("webserver", "dev"), ("static-site", "prod"), ("component-app", "staging")]
+)
 def test_every_test_program_type_is_mapped(program, stack):
     plan = run_program(PROGRAMS / program, stack)
-    assert [r.type for r in plan.resources if r.custom and r.type.startswith("aws:") and not terraform_type(r.type)] == []
+    assert [
+        r.type for r in plan.resources if r.custom and r.type.startswith("aws:") and not terraform_type(r.type)
+    ] == []
 
 
 def test_explicit_entries_are_real_sdk_tokens():

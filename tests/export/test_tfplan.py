@@ -79,7 +79,9 @@ def _program():
         opts=pulumi.ResourceOptions(provider=dr),
     )
     secret = aws.secretsmanager.Secret("db-secret")
-    aws.secretsmanager.SecretVersion("db-secret-value", secret_id=secret.id, secret_string=pulumi.Output.secret("hunter2"))
+    aws.secretsmanager.SecretVersion(
+        "db-secret-value", secret_id=secret.id, secret_string=pulumi.Output.secret("hunter2")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +128,9 @@ def test_values_from_other_resources_are_unknown_and_referenced(export):
     """kms_key_id = aws_kms_key.key.arn: Terraform does not know it before apply and names the reference."""
     expressions = configured(export, "aws_rds_cluster.orders")["expressions"]
     assert expressions == {
-        "db_subnet_group_name": {"references": ["aws_db_subnet_group.db_subnets.name", "aws_db_subnet_group.db_subnets"]},
+        "db_subnet_group_name": {
+            "references": ["aws_db_subnet_group.db_subnets.name", "aws_db_subnet_group.db_subnets"]
+        },
         "kms_key_id": {"references": ["aws_kms_key.key.arn", "aws_kms_key.key"]},
         "vpc_security_group_ids": {"references": ["aws_security_group.db_sg.id", "aws_security_group.db_sg"]},
     }
@@ -142,7 +146,9 @@ def test_values_from_other_resources_are_unknown_and_referenced(export):
 def test_bucket_versioning_is_a_block_and_references_the_bucket(export):
     versioning = planned(export, "aws_s3_bucket_versioning.archive_versioning")
     assert versioning["values"] == {"versioning_configuration": [{"status": "Enabled"}], "region": "eu-central-1"}
-    references = configured(export, "aws_s3_bucket_versioning.archive_versioning")["expressions"]["bucket"]["references"]
+    references = configured(export, "aws_s3_bucket_versioning.archive_versioning")["expressions"]["bucket"][
+        "references"
+    ]
     assert references == ["aws_s3_bucket.archive.bucket", "aws_s3_bucket.archive"]
 
 
@@ -159,11 +165,19 @@ def test_pluralized_blocks_get_their_terraform_names_back(export):
         {"apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms"}], "bucket_key_enabled": True}
     ]
     assert configured(export, sse)["expressions"]["rule"] == [
-        {"apply_server_side_encryption_by_default": [{"kms_master_key_id": {"references": ["aws_kms_key.key.arn", "aws_kms_key.key"]}}]}
+        {
+            "apply_server_side_encryption_by_default": [
+                {"kms_master_key_id": {"references": ["aws_kms_key.key.arn", "aws_kms_key.key"]}}
+            ]
+        }
     ]
-    assert change(export, sse)["after_unknown"]["rule"] == [{"apply_server_side_encryption_by_default": [{"kms_master_key_id": True}]}]
+    assert change(export, sse)["after_unknown"]["rule"] == [
+        {"apply_server_side_encryption_by_default": [{"kms_master_key_id": True}]}
+    ]
     backup = planned(export, "aws_backup_plan.backup")["values"]
-    assert backup["rule"] == [{"lifecycle": [{"delete_after": 35}], "rule_name": "daily", "schedule": "cron(0 5 * * ? *)"}]
+    assert backup["rule"] == [
+        {"lifecycle": [{"delete_after": 35}], "rule_name": "daily", "schedule": "cron(0 5 * * ? *)"}
+    ]
 
 
 def test_backup_selection_connects_to_the_cluster(export):
@@ -232,7 +246,9 @@ def _resource(name, type_, inputs, **extra):
 
 
 def test_unknown_values_are_absent_and_listed_in_after_unknown():
-    queue = _resource("q", "aws:sqs/queue:Queue", {"name": UNKNOWN, "visibilityTimeoutSeconds": 30.0, "tags": {"a": "b"}})
+    queue = _resource(
+        "q", "aws:sqs/queue:Queue", {"name": UNKNOWN, "visibilityTimeoutSeconds": 30.0, "tags": {"a": "b"}}
+    )
     export = to_terraform_plan(Plan("p", "t", [queue]))
     assert export.document["planned_values"]["root_module"]["resources"][0]["values"] == {
         "visibility_timeout_seconds": 30,
@@ -271,9 +287,17 @@ def test_numbers_are_coerced_to_the_sdk_type():
     alarm = _resource(
         "alarm",
         "aws:cloudwatch/metricAlarm:MetricAlarm",
-        {"threshold": 0.5, "evaluationPeriods": 2.0, "period": 60.0, "dimensions": {"QueueName": "q"}, "namespace": 5.0},
+        {
+            "threshold": 0.5,
+            "evaluationPeriods": 2.0,
+            "period": 60.0,
+            "dimensions": {"QueueName": "q"},
+            "namespace": 5.0,
+        },
     )
-    values = to_terraform_plan(Plan("p", "t", [alarm])).document["planned_values"]["root_module"]["resources"][0]["values"]
+    values = to_terraform_plan(Plan("p", "t", [alarm])).document["planned_values"]["root_module"]["resources"][0][
+        "values"
+    ]
     assert values["threshold"] == 0.5 and values["evaluation_periods"] == 2 and type(values["period"]) is int
     assert values["dimensions"] == {"QueueName": "q"}
     assert values["namespace"] == "5"
@@ -289,17 +313,28 @@ def prod_export(prod_plan):
 
 def test_document_has_what_checkovs_terraform_plan_parser_reads(prod_export):
     document = json.loads(prod_export.dumps())
-    assert {"format_version", "terraform_version", "planned_values", "resource_changes", "configuration"} <= set(document)
+    assert {"format_version", "terraform_version", "planned_values", "resource_changes", "configuration"} <= set(
+        document
+    )
     planned_resources = document["planned_values"]["root_module"]["resources"]
     configured_resources = document["configuration"]["root_module"]["resources"]
-    assert len(planned_resources) == len(document["resource_changes"]) == len(configured_resources) == prod_export.resource_count
+    assert (
+        len(planned_resources)
+        == len(document["resource_changes"])
+        == len(configured_resources)
+        == prod_export.resource_count
+    )
     addresses = [r["address"] for r in planned_resources]
     assert len(set(addresses)) == len(addresses)
     for resource, config in zip(planned_resources, configured_resources):
         assert resource["mode"] == "managed" and resource["address"] == f"{resource['type']}.{resource['name']}"
         assert isinstance(resource["values"], dict)
         # checkov pairs planned values and configuration by (type, name)
-        assert (config["type"], config["name"], config["address"]) == (resource["type"], resource["name"], resource["address"])
+        assert (config["type"], config["name"], config["address"]) == (
+            resource["type"],
+            resource["name"],
+            resource["address"],
+        )
         assert config["provider_config_key"] in document["configuration"]["provider_config"]
     for entry in document["resource_changes"]:
         assert entry["change"]["actions"] == ["create"] and entry["change"]["before"] is None
@@ -340,7 +375,10 @@ def test_prod_references_resolve_to_exported_resources(prod_export):
         values = changes[config["address"]]["after"]
         for attr, marker in changes[config["address"]]["after_unknown"].items():
             if marker is True and attr not in ("id", "arn"):
-                assert attr not in values and "references" in config["expressions"].get(attr, {}), (config["address"], attr)
+                assert attr not in values and "references" in config["expressions"].get(attr, {}), (
+                    config["address"],
+                    attr,
+                )
         for dependency in config.get("depends_on", []):
             assert dependency in addresses
 
@@ -360,7 +398,11 @@ def test_prod_graph_edges_checkov_needs(prod_export):
         }
 
     buckets = {a for a in prod_export.addresses if a.startswith("aws_s3_bucket.")}
-    for kind in ("aws_s3_bucket_public_access_block.", "aws_s3_bucket_versioning.", "aws_s3_bucket_server_side_encryption_configuration."):
+    for kind in (
+        "aws_s3_bucket_public_access_block.",
+        "aws_s3_bucket_versioning.",
+        "aws_s3_bucket_server_side_encryption_configuration.",
+    ):
         targets = {ref.rsplit(".", 1)[0] for ref in first_references(kind, "bucket").values()}
         assert targets == buckets, kind
     selected = {ref.rsplit(".", 1)[0] for ref in first_references("aws_backup_selection.", "resources").values()}

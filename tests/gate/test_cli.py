@@ -96,12 +96,18 @@ def test_check_a_missing_project_is_bad_input(capsys, tmp_path):
 @pytest.mark.parametrize(
     "body, fragment",
     [
-        ("waivers:\n  - rule: CD-RES-001\n    resource: x\n    reason: later\n    expires: 2030-01-01\n",
-         "waivers[0].reason: a waiver needs a reason of at least 20 characters"),
-        ("waivers:\n  - rule: CD-RES-001\n    resource: x\n    reason: accepted for the dev stack only\n    expires: 2030-02-30\n",
-         "waivers[0].expires: expected a date YYYY-MM-DD, got '2030-02-30'"),
-        ("waivers:\n  - rule: CD-RES-001\n    resource: x\n    reason: accepted for the dev stack only\n",
-         "waivers[0].expires: required key is missing"),
+        (
+            "waivers:\n  - rule: CD-RES-001\n    resource: x\n    reason: later\n    expires: 2030-01-01\n",
+            "waivers[0].reason: a waiver needs a reason of at least 20 characters",
+        ),
+        (
+            "waivers:\n  - rule: CD-RES-001\n    resource: x\n    reason: accepted for the dev stack only\n    expires: 2030-02-30\n",
+            "waivers[0].expires: expected a date YYYY-MM-DD, got '2030-02-30'",
+        ),
+        (
+            "waivers:\n  - rule: CD-RES-001\n    resource: x\n    reason: accepted for the dev stack only\n",
+            "waivers[0].expires: required key is missing",
+        ),
         ("waivers:\n  - rule: CD-RES-001\n    resource: [x\n", "not valid YAML"),
     ],
     ids=["short-reason", "impossible-date", "missing-expiry", "bad-yaml"],
@@ -229,7 +235,8 @@ def test_development_profile_demotes_a_single_az_prod_database(capsys, single_az
     assert [(f["name"], f["enforcement"]) for f in flagged] == [("prod-data-orders-cluster", "advisory")]
     assert code == (1 if relaxed["summary"]["mandatory"] > 0 else 0)
     assert relaxed["summary"]["mandatory"] == strict["summary"]["mandatory"] - sum(
-        1 for f in strict["findings"]
+        1
+        for f in strict["findings"]
         if f["enforcement"] == "mandatory" and RULES_BY_ID[f["rule"]].category is Category.RESILIENCE
     )
 

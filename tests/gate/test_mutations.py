@@ -139,7 +139,13 @@ def without(*keys: str) -> Callable[[dict], dict]:
 
 def open_postgres_to_the_internet(props: dict) -> dict:
     assert any(rule.get("fromPort") == 5432 for rule in props["ingress"])
-    internet = {"description": "debug access", "protocol": "tcp", "fromPort": 5432, "toPort": 5432, "cidrBlocks": ["0.0.0.0/0"]}
+    internet = {
+        "description": "debug access",
+        "protocol": "tcp",
+        "fromPort": 5432,
+        "toPort": 5432,
+        "cidrBlocks": ["0.0.0.0/0"],
+    }
     return {**props, "ingress": [*props["ingress"], internet]}
 
 
@@ -148,7 +154,9 @@ def add_wildcard_role_policy(prod_config, gate, monkeypatch, tmp_path) -> GateRe
         aws.iam.RolePolicy(
             WILDCARD_POLICY,
             role="prod-dr-backup-role",
-            policy=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}),
+            policy=json.dumps(
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+            ),
             opts=pulumi.ResourceOptions(parent=environment),
         )
 
@@ -214,7 +222,12 @@ MUTATIONS = [
         ORDERS_CLUSTER,
         config_mutation(lambda c: named(c["crossdock:dataClasses"], "transactional").update(backupRetentionDays=1)),
     ),
-    Mutation("queue-without-dlq", "CD-RES-020", CARRIER_EVENTS, transform_mutation(QUEUE, CARRIER_EVENTS, without("redrivePolicy"))),
+    Mutation(
+        "queue-without-dlq",
+        "CD-RES-020",
+        CARRIER_EVENTS,
+        transform_mutation(QUEUE, CARRIER_EVENTS, without("redrivePolicy")),
+    ),
     Mutation("iam-wildcard", "CD-IAM-001", WILDCARD_POLICY, add_wildcard_role_policy),
     Mutation(
         "open-database-port",

@@ -93,7 +93,10 @@ def aws_account():
 
 
 SCRATCH_TRUST = json.dumps(
-    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+    }
 )
 
 
@@ -102,7 +105,9 @@ SCRATCH_TRUST = json.dumps(
 
 def create_identity_policy(iam, name: str, text: str) -> None:
     for statement in _statements(json.loads(text)):
-        assert "Principal" not in statement and "NotPrincipal" not in statement, f"{name}: identity policies name no principal"
+        assert "Principal" not in statement and "NotPrincipal" not in statement, (
+            f"{name}: identity policies name no principal"
+        )
     iam.create_policy(PolicyName=_iam_name(name), PolicyDocument=text)
 
 
@@ -153,7 +158,9 @@ def test_identity_policies_are_valid_iam_policies(prod_documents, aws_account):
     for document in of(prod_documents, *IDENTITY_TYPES):
         create_identity_policy(iam, document.name, document.text)
         if document.type == "aws:iam/rolePolicy:RolePolicy":  # what the provider calls for an inline policy
-            iam.put_role_policy(RoleName="crossdock-inline-policies", PolicyName=_iam_name(document.name), PolicyDocument=document.text)
+            iam.put_role_policy(
+                RoleName="crossdock-inline-policies", PolicyName=_iam_name(document.name), PolicyDocument=document.text
+            )
     names = {p["PolicyName"] for p in iam.list_policies(Scope="Local")["Policies"]}
     assert {_iam_name(d.name) for d in of(prod_documents, *IDENTITY_TYPES)} <= names
 
@@ -172,7 +179,11 @@ def test_bucket_policies_apply_to_buckets(prod_documents, aws_account):
         validate_resource_policy(document.text)
         s3 = aws_account("s3", document.region)
         bucket = _resource_arn(document.json, "s3").split(":::", 1)[1].split("/", 1)[0]
-        location = {} if document.region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": document.region}}
+        location = (
+            {}
+            if document.region == "us-east-1"
+            else {"CreateBucketConfiguration": {"LocationConstraint": document.region}}
+        )
         s3.create_bucket(Bucket=bucket, **location)
         s3.put_bucket_policy(Bucket=bucket, Policy=document.text)
         assert json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"]) == document.json
@@ -212,7 +223,9 @@ def test_key_policies_apply_to_keys(prod_documents, aws_account):
         assert json.loads(stored) == document.json
         # The account root keeps administering the key (no lock-out).
         assert any(
-            s.get("Effect") == "Allow" and "root" in json.dumps(s.get("Principal")) and s.get("Action") in ("kms:*", ["kms:*"])
+            s.get("Effect") == "Allow"
+            and "root" in json.dumps(s.get("Principal"))
+            and s.get("Action") in ("kms:*", ["kms:*"])
             for s in _statements(document.json)
         ), document.name
 
@@ -220,10 +233,19 @@ def test_key_policies_apply_to_keys(prod_documents, aws_account):
 # -- negative controls: the same checks reject broken documents ----------------------------------
 
 MALFORMED_IDENTITY = {
-    "bad effect": {"Version": "2012-10-17", "Statement": [{"Effect": "Permit", "Action": "s3:GetObject", "Resource": "*"}]},
+    "bad effect": {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Permit", "Action": "s3:GetObject", "Resource": "*"}],
+    },
     "no resource": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject"}]},
-    "old version": {"Version": "2008-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]},
-    "action without service": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "GetObject", "Resource": "*"}]},
+    "old version": {
+        "Version": "2008-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+    },
+    "action without service": {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "GetObject", "Resource": "*"}],
+    },
     "principal in identity policy": {
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}],
@@ -242,7 +264,14 @@ def test_a_malformed_identity_policy_is_rejected(aws_account, case):
 def test_a_malformed_trust_policy_is_rejected(aws_account):
     trust_with_resource = {
         "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole", "Resource": "*"}],
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "backup.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+                "Resource": "*",
+            }
+        ],
     }
     wrong_action = {
         "Version": "2012-10-17",
@@ -255,16 +284,29 @@ def test_a_malformed_trust_policy_is_rejected(aws_account):
 
 
 MALFORMED_RESOURCE = {
-    "no principal": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:123456789012:q"}]},
+    "no principal": {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:123456789012:q"}
+        ],
+    },
     "bad condition operator": {
         "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*",
-            "Condition": {"BoolEquals": {"aws:SecureTransport": "false"}},
-        }],
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": "arn:aws:s3:::b/*",
+                "Condition": {"BoolEquals": {"aws:SecureTransport": "false"}},
+            }
+        ],
     },
-    "bad arn": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3"}]},
-    "not json": "{\"Version\": \"2012-10-17\", \"Statement\": [",
+    "bad arn": {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3"}],
+    },
+    "not json": '{"Version": "2012-10-17", "Statement": [',
 }
 
 

@@ -25,7 +25,11 @@ def plan(project_dir: Path | None, config: dict[str, str]) -> Plan:
 
 
 def test_tier_picks_the_profile(tmp_path):
-    for tier, profile in (("production", Profile.PRODUCTION), ("staging", Profile.PRODUCTION), ("development", Profile.DEVELOPMENT)):
+    for tier, profile in (
+        ("production", Profile.PRODUCTION),
+        ("staging", Profile.PRODUCTION),
+        ("development", Profile.DEVELOPMENT),
+    ):
         assert profile_for(plan(None, {"crossdock:environment": json.dumps({"tier": tier})})) is profile
 
 

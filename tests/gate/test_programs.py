@@ -50,7 +50,11 @@ EXPECTED = {
         ("CD-RES-031", "orders-dlq"),
     },
 }
-PROJECTS = {"webserver": (WEBSERVER, "dev"), "static-site": (STATIC_SITE, "prod"), "component-app": (COMPONENT_APP, "staging")}
+PROJECTS = {
+    "webserver": (WEBSERVER, "dev"),
+    "static-site": (STATIC_SITE, "prod"),
+    "component-app": (COMPONENT_APP, "staging"),
+}
 
 
 def check(capsys, name, *extra):
@@ -91,7 +95,9 @@ def test_static_site_public_policy_and_disabled_public_access_block(capsys):
     found = findings(capsys, "static-site")
     public = found[("CD-EXP-001", "site-policy")]
     assert public["type"] == "aws:s3/bucketPolicy:BucketPolicy"
-    assert public["message"].startswith('Allow statement #1 grants "s3:GetObject" to "*" without a condition on aws:SourceArn')
+    assert public["message"].startswith(
+        'Allow statement #1 grants "s3:GetObject" to "*" without a condition on aws:SourceArn'
+    )
     block = found[("CD-S3-001", "site-bucket")]["message"]
     assert block == (
         'bucket "site-bucket" has a public-access block, but block_public_acls and block_public_policy and '

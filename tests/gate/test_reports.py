@@ -93,7 +93,9 @@ def test_json_matches_the_design_contract(result, component_plan):
         assert finding["severity"] in ("critical", "high", "medium", "low")
         assert finding["rule"] in {rule.id for rule in RULES}
         assert isinstance(finding["waived"], bool)
-        assert finding["urn"].startswith("urn:pulumi:staging::component-app::") and finding["urn"].endswith(f"::{finding['name']}")
+        assert finding["urn"].startswith("urn:pulumi:staging::component-app::") and finding["urn"].endswith(
+            f"::{finding['name']}"
+        )
         assert finding["type"] == component_plan.get(finding["urn"]).type
         assert isinstance(finding["message"], str) and finding["message"]
         assert (finding["reason"] is None) is (not finding["waived"])  # no expired waivers here
@@ -106,7 +108,9 @@ def test_json_matches_the_design_contract(result, component_plan):
     }
     waived = next(f for f in findings if f["waived"])
     assert (waived["rule"], waived["name"], waived["reason"]) == (
-        "CD-ENC-007", "orders-db-password", f"{REASON} (waiver expires 2030-12-31)"
+        "CD-ENC-007",
+        "orders-db-password",
+        f"{REASON} (waiver expires 2030-12-31)",
     )
 
 
@@ -178,7 +182,10 @@ def test_sarif_points_at_the_component_line_in_the_blueprint(dev_result, monkeyp
 
 def test_sarif_uris_outside_the_working_directory_are_absolute_file_uris(result, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    uris = {e["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for e in json.loads(render_sarif(result))["runs"][0]["results"]}
+    uris = {
+        e["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for e in json.loads(render_sarif(result))["runs"][0]["results"]
+    }
     assert uris == {(COMPONENT_APP / "app.py").as_uri(), (COMPONENT_APP / "__main__.py").as_uri()}
 
 
@@ -233,7 +240,9 @@ def test_text_groups_by_severity_with_fix_and_source_line(result):
 
     for finding in result.findings:
         file, snippet = DECLARED[finding.name]
-        line = next(n for n, text_line in enumerate((COMPONENT_APP / file).read_text().splitlines(), 1) if snippet in text_line)
+        line = next(
+            n for n, text_line in enumerate((COMPONENT_APP / file).read_text().splitlines(), 1) if snippet in text_line
+        )
         header = next(i for i, l in enumerate(lines) if f" {finding.rule} {finding.name}: {finding.message}" in l)
         group = critical if finding.severity == "critical" else high
         assert header > group
@@ -246,7 +255,10 @@ def test_text_groups_by_severity_with_fix_and_source_line(result):
             assert tag == ("MANDATORY" if finding.blocks else "advisory")
             assert lines[header + 2].strip() == f"fix: {finding.remediation}"
     summary = result.summary()
-    assert lines[-1] == f"gate FAILED: {summary['mandatory']} mandatory, {summary['advisory']} advisory, {summary['waived']} waived"
+    assert (
+        lines[-1]
+        == f"gate FAILED: {summary['mandatory']} mandatory, {summary['advisory']} advisory, {summary['waived']} waived"
+    )
 
 
 def test_text_reports_a_pass(dev_result):
@@ -268,4 +280,8 @@ def test_reports_agree_on_one_result(result, monkeypatch):
     assert int(suite.get("failures")) == report["summary"]["mandatory"]
     assert int(suite.get("skipped")) == report["summary"]["waived"]
     assert sum(r["level"] == "error" and "suppressions" not in r for r in sarif) == report["summary"]["mandatory"]
-    assert Path(sarif[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]).parts[:3] == ("tests", "programs", "component-app")
+    assert Path(sarif[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]).parts[:3] == (
+        "tests",
+        "programs",
+        "component-app",
+    )

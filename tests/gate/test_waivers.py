@@ -101,7 +101,9 @@ def test_a_name_glob_that_does_not_match_waives_nothing(webserver_plan, tmp_path
     assert not result.passed
 
 
-@pytest.mark.parametrize("stack, applies", [("dev", True), ("d?v", True), ("*", True), ("prod", False), ("dev-*", False)])
+@pytest.mark.parametrize(
+    "stack, applies", [("dev", True), ("d?v", True), ("*", True), ("prod", False), ("dev-*", False)]
+)
 def test_the_stack_glob_must_match_the_stack(webserver_plan, tmp_path, stack, applies):
     result = gate(webserver_plan, waivers_file(tmp_path, waiver(stack=stack)))
     assert by_rule(result)["CD-NET-001"].waived is applies
@@ -140,7 +142,9 @@ def test_stack_defaults_to_every_stack(webserver_plan, tmp_path):
 )
 def test_urn_patterns_match_the_finding_urn(webserver_plan, tmp_path, pattern, applies):
     urn = by_rule(gate(webserver_plan))["CD-NET-001"].urn
-    assert urn.startswith("urn:pulumi:dev::webserver::") and urn.endswith("aws:ec2/securityGroup:SecurityGroup::web-secgrp")
+    assert urn.startswith("urn:pulumi:dev::webserver::") and urn.endswith(
+        "aws:ec2/securityGroup:SecurityGroup::web-secgrp"
+    )
     pattern = urn if pattern == "<the finding's URN>" else pattern
     result = gate(webserver_plan, waivers_file(tmp_path, waiver(resource=pattern)))
     assert by_rule(result)["CD-NET-001"].waived is applies
@@ -216,7 +220,9 @@ def test_the_blueprint_waivers_file_is_valid_and_waives_no_open_defect(prod_plan
     waivers = load_waivers(path)
     today = dt.date.today()
     assert all(not w.expired(today) for w in waivers), "remove or renew expired waivers"
-    assert not any(w.rule == "CD-RES-010" for w in waivers), "the audit bucket's DR copy is fixed in components, not waived"
+    assert not any(w.rule == "CD-RES-010" for w in waivers), (
+        "the audit bucket's DR copy is fixed in components, not waived"
+    )
 
     results = {plan.stack: check_plan(plan, ROOT) for plan in (prod_plan, dev_plan)}
     assert not any(f.waived and f.rule == "CD-RES-010" for f in results["prod"].findings)
@@ -299,7 +305,9 @@ def test_invalid_yaml_names_the_file_and_line(tmp_path):
 
 
 def test_a_document_that_is_not_a_mapping_is_rejected(tmp_path):
-    path = write_waivers(tmp_path, f"- rule: CD-NET-001\n  resource: web-secgrp\n  reason: {REASON}\n  expires: {EXPIRES}\n")
+    path = write_waivers(
+        tmp_path, f"- rule: CD-NET-001\n  resource: web-secgrp\n  reason: {REASON}\n  expires: {EXPIRES}\n"
+    )
     with pytest.raises(WaiverError) as error:
         load_waivers(path)
     assert str(error.value).startswith(f"{path}: waivers: ")

@@ -45,7 +45,9 @@ def resource_args(
 ) -> ResourceValidationArgs:
     provider = None
     if provider_region is not None:
-        provider = PolicyProviderResource("pulumi:providers:aws", {"region": provider_region}, urn_of("pulumi:providers:aws", "p"), "p")
+        provider = PolicyProviderResource(
+            "pulumi:providers:aws", {"region": provider_region}, urn_of("pulumi:providers:aws", "p"), "p"
+        )
     return ResourceValidationArgs(
         resource_type, dict(props), urn_of(resource_type, name), name, options(protect, parent), provider, config
     )
@@ -65,7 +67,9 @@ def policy_resource(
     """A stack-policy resource; parent and dependencies are other PolicyResources, as in the SDK."""
     provider = None
     if provider_region is not None:
-        provider = PolicyProviderResource("pulumi:providers:aws", {"region": provider_region}, urn_of("pulumi:providers:aws", "p"), "p")
+        provider = PolicyProviderResource(
+            "pulumi:providers:aws", {"region": provider_region}, urn_of("pulumi:providers:aws", "p"), "p"
+        )
     return PolicyResource(
         resource_type,
         dict(props),
@@ -79,7 +83,9 @@ def policy_resource(
     )
 
 
-def violations(rule: Rule, subject: ResourceValidationArgs | Sequence[PolicyResource], config: Mapping[str, Any] | None = None) -> list[str]:
+def violations(
+    rule: Rule, subject: ResourceValidationArgs | Sequence[PolicyResource], config: Mapping[str, Any] | None = None
+) -> list[str]:
     """Run one rule and return its violation messages ([] when compliant or not applicable)."""
     found: list[str] = []
 

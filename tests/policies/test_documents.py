@@ -151,7 +151,14 @@ def test_every_shape_parses_to_the_same_statements(shape):
 
 def test_statement_may_be_a_single_object_and_values_single_strings():
     document = parse_policy(
-        {"Statement": {"Effect": "Deny", "NotAction": "s3:GetObject", "NotResource": "arn:aws:s3:::logs/*", "Principal": "*"}}
+        {
+            "Statement": {
+                "Effect": "Deny",
+                "NotAction": "s3:GetObject",
+                "NotResource": "arn:aws:s3:::logs/*",
+                "Principal": "*",
+            }
+        }
     )
     (statement,) = document.statements
     assert statement.effect == "Deny"
@@ -176,7 +183,9 @@ def test_statement_may_be_a_single_object_and_values_single_strings():
     ],
 )
 def test_principal_shapes(principal, expected):
-    (statement,) = parse_policy({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Principal": principal}]}).statements
+    (statement,) = parse_policy(
+        {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Principal": principal}]}
+    ).statements
     assert dict(statement.principals) == expected
 
 
@@ -202,7 +211,9 @@ def test_condition_keys_are_lowercased_and_values_become_string_tuples():
 
 
 def test_statement_without_condition_has_an_empty_condition():
-    (statement,) = parse_policy({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}).statements
+    (statement,) = parse_policy(
+        {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+    ).statements
     assert dict(statement.condition) == {}
     assert not has_restricting_condition(statement)
 
@@ -220,9 +231,15 @@ def test_absent_or_unknown_documents_are_none(value):
         ("[1, 2]", "policy is not a JSON object"),
         ({"Statement": "Allow"}, "policy has a Statement that is neither an object nor a list"),
         ({"Statement": ["Allow"]}, "policy statement #1 is not a JSON object"),
-        ({"Statement": [{"Action": "s3:GetObject"}]}, 'policy statement #1 has Effect null; expected "Allow" or "Deny"'),
+        (
+            {"Statement": [{"Action": "s3:GetObject"}]},
+            'policy statement #1 has Effect null; expected "Allow" or "Deny"',
+        ),
         ({"Statement": [{"Effect": "Permit"}]}, 'policy statement #1 has Effect "Permit"; expected "Allow" or "Deny"'),
-        ({"Statement": [{"Effect": "Allow", "Action": 7}]}, "policy statement #1 Action must be a string or a list of strings"),
+        (
+            {"Statement": [{"Effect": "Allow", "Action": 7}]},
+            "policy statement #1 Action must be a string or a list of strings",
+        ),
         (
             {"Statement": [{"Effect": "Allow", "Principal": "arn:aws:iam::1:root"}]},
             'policy statement #1 Principal must be "*" or an object such as {"AWS": [...]}',
@@ -367,7 +384,10 @@ def test_referenced_prefers_property_dependencies_and_falls_back_to_equal_values
     by_value = policy_resource("aws:s3/bucketPolicy:BucketPolicy", {"bucket": "prod-audit"}, name="p2")
     # A dependency on another bucket wins over an accidental equal literal.
     elsewhere = policy_resource(
-        "aws:s3/bucketPolicy:BucketPolicy", {"bucket": "prod-audit"}, name="p3", property_dependencies={"bucket": [other]}
+        "aws:s3/bucketPolicy:BucketPolicy",
+        {"bucket": "prod-audit"},
+        name="p3",
+        property_dependencies={"bucket": [other]},
     )
     candidates = [bucket, other]
     assert referenced(by_dependency, "bucket", candidates, ("bucket",)) == [bucket]

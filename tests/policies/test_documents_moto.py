@@ -18,7 +18,10 @@ from policies.documents import PolicyDocumentError, parse_policy
 from tests.policies.test_least_privilege import COMPLIANT_IDENTITY_DOCUMENTS, COMPLIANT_TRUST_DOCUMENTS
 
 MALFORMED = json.dumps(
-    {"Version": "2012-10-17", "Statement": [{"Sid": "Nope", "Effect": "Permit", "Action": "s3:GetObject", "Resource": "*"}]}
+    {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "Nope", "Effect": "Permit", "Action": "s3:GetObject", "Resource": "*"}],
+    }
 )
 
 

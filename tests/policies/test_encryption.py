@@ -61,7 +61,10 @@ def test_rds_instances_are_checked_but_cluster_members_and_replicas_are_not():
     assert violations(RDS_INSTANCE_CUSTOMER_KEY, resource_args(instance, {"storageEncrypted": True})) == [
         "RDS instance sets no kms_key_id, so it is not encrypted with a customer KMS key"
     ]
-    assert violations(RDS_INSTANCE_CUSTOMER_KEY, resource_args(instance, {"storageEncrypted": True, "kmsKeyId": KEY_ARN})) == []
+    assert (
+        violations(RDS_INSTANCE_CUSTOMER_KEY, resource_args(instance, {"storageEncrypted": True, "kmsKeyId": KEY_ARN}))
+        == []
+    )
     assert violations(RDS_INSTANCE_CUSTOMER_KEY, resource_args(instance, {"replicateSourceDb": "orders-primary"})) == []
     member = resource_args("aws:rds/clusterInstance:ClusterInstance", {"clusterIdentifier": "orders"})
     assert violations(RDS_CLUSTER_CUSTOMER_KEY, member) == [] and violations(RDS_INSTANCE_CUSTOMER_KEY, member) == []
@@ -74,7 +77,10 @@ def test_rds_instances_are_checked_but_cluster_members_and_replicas_are_not():
     ("props", "message"),
     [
         ({}, "queue sets no kms_master_key_id, so it is not encrypted with a customer KMS key"),
-        ({"sqsManagedSseEnabled": True}, "queue uses SQS-managed encryption (sqs_managed_sse_enabled), not a customer KMS key"),
+        (
+            {"sqsManagedSseEnabled": True},
+            "queue uses SQS-managed encryption (sqs_managed_sse_enabled), not a customer KMS key",
+        ),
         ({"kmsMasterKeyId": "alias/aws/sqs"}, 'queue uses the AWS-managed key "alias/aws/sqs", not a customer KMS key'),
     ],
 )
@@ -99,7 +105,14 @@ def test_queue_with_a_customer_key_passes(key):
             "kms_key_id",
             f"arn:aws:kms:eu-west-1:{ACCOUNT}:alias/aws/logs",
         ),
-        (SECRET_CUSTOMER_KEY, "aws:secretsmanager/secret:Secret", "kmsKeyId", "secret", "kms_key_id", "alias/aws/secretsmanager"),
+        (
+            SECRET_CUSTOMER_KEY,
+            "aws:secretsmanager/secret:Secret",
+            "kmsKeyId",
+            "secret",
+            "kms_key_id",
+            "alias/aws/secretsmanager",
+        ),
     ],
 )
 def test_single_key_input_data_stores(rule, resource_type, wire, subject, prop, managed):
@@ -115,7 +128,9 @@ def test_single_key_input_data_stores(rule, resource_type, wire, subject, prop, 
 def test_dynamodb_table_needs_customer_key_encryption():
     table = "aws:dynamodb/table:Table"
     assert (
-        violations(TABLE_CUSTOMER_KEY, resource_args(table, {"serverSideEncryption": {"enabled": True, "kmsKeyArn": KEY_ARN}}))
+        violations(
+            TABLE_CUSTOMER_KEY, resource_args(table, {"serverSideEncryption": {"enabled": True, "kmsKeyArn": KEY_ARN}})
+        )
         == []
     )
     assert violations(TABLE_CUSTOMER_KEY, resource_args(table, {"hashKey": "id"})) == [
@@ -135,7 +150,10 @@ def sse(target, algorithm="aws:kms", key=KEY_ARN, resource_type=SSE):
     default = {"sseAlgorithm": algorithm, **({"kmsMasterKeyId": key} if key is not None else {})}
     return policy_resource(
         resource_type,
-        {"bucket": UNKNOWN_STRING_VALUE, "rules": [{"applyServerSideEncryptionByDefault": default, "bucketKeyEnabled": True}]},
+        {
+            "bucket": UNKNOWN_STRING_VALUE,
+            "rules": [{"applyServerSideEncryptionByDefault": default, "bucketKeyEnabled": True}],
+        },
         name="audit-encryption",
         property_dependencies={"bucket": [target]},
     )
@@ -152,7 +170,9 @@ def test_inline_bucket_encryption_is_accepted():
     inline = {"rule": {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": KEY_ARN}}}
     audit = policy_resource("aws:s3/bucket:Bucket", {"serverSideEncryptionConfiguration": inline}, name="audit")
     assert violations(BUCKET_CUSTOMER_KEY, [audit]) == []
-    legacy = {"rules": [{"applyServerSideEncryptionByDefaults": [{"sseAlgorithm": "aws:kms", "kmsMasterKeyId": KEY_ARN}]}]}
+    legacy = {
+        "rules": [{"applyServerSideEncryptionByDefaults": [{"sseAlgorithm": "aws:kms", "kmsMasterKeyId": KEY_ARN}]}]
+    }
     old = policy_resource("aws:s3/bucketV2:BucketV2", {"serverSideEncryptionConfigurations": [legacy]}, name="old")
     assert violations(BUCKET_CUSTOMER_KEY, [old]) == []
 
@@ -166,7 +186,11 @@ def test_inline_bucket_encryption_is_accepted():
             None,
             'bucket "prod-audit" uses aws:kms without kms_master_key_id, so it is encrypted with the AWS-managed key "aws/s3"',
         ),
-        ("aws:kms", "alias/aws/s3", 'bucket "prod-audit" uses the AWS-managed key "alias/aws/s3", not a customer KMS key'),
+        (
+            "aws:kms",
+            "alias/aws/s3",
+            'bucket "prod-audit" uses the AWS-managed key "alias/aws/s3", not a customer KMS key',
+        ),
     ],
 )
 def test_bucket_without_a_customer_key_is_reported(algorithm, key, message):
@@ -187,7 +211,9 @@ def test_bucket_without_an_encryption_configuration_is_reported():
 
 def test_key_rotation():
     key = "aws:kms/key:Key"
-    assert violations(KEY_ROTATION, resource_args(key, {"enableKeyRotation": True, "rotationPeriodInDays": 365.0})) == []
+    assert (
+        violations(KEY_ROTATION, resource_args(key, {"enableKeyRotation": True, "rotationPeriodInDays": 365.0})) == []
+    )
     assert violations(KEY_ROTATION, resource_args(key, {"description": "orders"})) == [
         "key rotation is not enabled (enable_key_rotation is not true)"
     ]
@@ -196,7 +222,8 @@ def test_key_rotation():
 def test_rotation_does_not_apply_to_asymmetric_keys_or_replicas():
     assert (
         violations(
-            KEY_ROTATION, resource_args("aws:kms/key:Key", {"customerMasterKeySpec": "RSA_2048", "keyUsage": "SIGN_VERIFY"})
+            KEY_ROTATION,
+            resource_args("aws:kms/key:Key", {"customerMasterKeySpec": "RSA_2048", "keyUsage": "SIGN_VERIFY"}),
         )
         == []
     )
@@ -251,7 +278,12 @@ def test_key_policy_granting_kms_star_to_others_is_reported():
         "Action": "kms:*",
         "Resource": "*",
     }
-    service_admin = {"Effect": "Allow", "Principal": {"Service": "logs.eu-west-1.amazonaws.com"}, "Action": "*", "Resource": "*"}
+    service_admin = {
+        "Effect": "Allow",
+        "Principal": {"Service": "logs.eu-west-1.amazonaws.com"},
+        "Action": "*",
+        "Resource": "*",
+    }
     anyone = {"Sid": "Anyone", "Effect": "Allow", "Principal": "*", "Action": ["kms:Decrypt", "kms:*"], "Resource": "*"}
     for key_type in ("aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey"):
         args = resource_args(key_type, key_policy(ROOT_ADMIN, role_admin, service_admin, anyone))

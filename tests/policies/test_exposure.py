@@ -71,7 +71,10 @@ def test_inline_bucket_policy_is_checked_too():
 
 
 def test_bucket_policy_that_only_denies_public_requests_passes():
-    assert violations(S3_POLICY_NOT_PUBLIC, resource_args(BUCKET_POLICY, {"bucket": "prod-audit", "policy": TLS_ONLY})) == []
+    assert (
+        violations(S3_POLICY_NOT_PUBLIC, resource_args(BUCKET_POLICY, {"bucket": "prod-audit", "policy": TLS_ONLY}))
+        == []
+    )
 
 
 def test_public_queue_policy_with_only_secure_transport_is_reported():
@@ -106,7 +109,9 @@ def test_queue_policy_for_a_topic_pinned_by_source_arn_passes():
 
 
 def test_public_topic_policy_is_reported_and_service_principal_passes():
-    public = doc({"Sid": "Anyone", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sns:Publish", "Resource": TOPIC_ARN})
+    public = doc(
+        {"Sid": "Anyone", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sns:Publish", "Resource": TOPIC_ARN}
+    )
     scoped = doc(
         {
             "Sid": "CloudWatchAlarmsPublish",
@@ -185,7 +190,9 @@ def test_public_lambda_permission_is_reported_and_source_pinned_one_passes():
     assert violations(LAMBDA_PERMISSION_NOT_PUBLIC, resource_args(permission, public)) == [
         'permission lets "*" call "lambda:InvokeFunction" without source_arn, source_account or principal_org_id'
     ]
-    assert violations(LAMBDA_PERMISSION_NOT_PUBLIC, resource_args(permission, {**public, "sourceAccount": ACCOUNT})) == []
+    assert (
+        violations(LAMBDA_PERMISSION_NOT_PUBLIC, resource_args(permission, {**public, "sourceAccount": ACCOUNT})) == []
+    )
     service = {**public, "principal": "s3.amazonaws.com", "sourceArn": BUCKET_ARN}
     assert violations(LAMBDA_PERMISSION_NOT_PUBLIC, resource_args(permission, service)) == []
 
@@ -218,7 +225,9 @@ def test_ssh_from_the_vpc_passes():
 
 def test_rdp_over_ipv6_through_a_range_is_reported():
     args = resource_args(SG, sg(tcp(3000, 4000, v6=["::/0"])))
-    assert violations(NO_INTERNET_RDP, args) == ["security group allows ::/0 on port 3389 (RDP) through ports 3000-4000"]
+    assert violations(NO_INTERNET_RDP, args) == [
+        "security group allows ::/0 on port 3389 (RDP) through ports 3000-4000"
+    ]
     assert violations(NO_INTERNET_RDP, resource_args(SG, sg(tcp(3390, 4000, v6=["::/0"])))) == []
 
 
@@ -279,7 +288,8 @@ def test_standalone_ingress_rules_are_checked():
     )
     assert violations(NO_INTERNET_SSH, egress) == []
     vpc_rule = resource_args(
-        INGRESS_RULE, {"ipProtocol": "tcp", "fromPort": 3306.0, "toPort": 3306.0, "cidrIpv6": "::/0", "securityGroupId": "sg-1"}
+        INGRESS_RULE,
+        {"ipProtocol": "tcp", "fromPort": 3306.0, "toPort": 3306.0, "cidrIpv6": "::/0", "securityGroupId": "sg-1"},
     )
     assert violations(NO_INTERNET_DATA_PORTS, vpc_rule) == ["security group rule allows ::/0 on port 3306 (MySQL)"]
     vpc_all = resource_args(INGRESS_RULE, {"ipProtocol": "-1", "cidrIpv4": "0.0.0.0/0", "securityGroupId": "sg-1"})
@@ -300,7 +310,9 @@ def group(name: str, *ingress: dict, tags: dict | None = None):
 
 
 def test_https_on_a_load_balancer_group_passes():
-    lb = group("alb-sg", tcp(443, v4=["0.0.0.0/0"], v6=["::/0"]), tcp(80, v4=["0.0.0.0/0"]), tags={"role": "load-balancer"})
+    lb = group(
+        "alb-sg", tcp(443, v4=["0.0.0.0/0"], v6=["::/0"]), tcp(80, v4=["0.0.0.0/0"]), tags={"role": "load-balancer"}
+    )
     assert violations(INTERNET_ONLY_WEB_ON_LOAD_BALANCERS, [lb]) == []
 
 
@@ -347,7 +359,13 @@ def test_standalone_rules_take_the_load_balancer_tag_from_their_group():
     )
     on_app = policy_resource(
         INGRESS_RULE,
-        {"ipProtocol": "tcp", "fromPort": 80.0, "toPort": 80.0, "cidrIpv4": "0.0.0.0/0", "securityGroupId": UNKNOWN_STRING_VALUE},
+        {
+            "ipProtocol": "tcp",
+            "fromPort": 80.0,
+            "toPort": 80.0,
+            "cidrIpv4": "0.0.0.0/0",
+            "securityGroupId": UNKNOWN_STRING_VALUE,
+        },
         name="app-http",
         property_dependencies={"securityGroupId": [app]},
     )
@@ -420,7 +438,10 @@ def test_legacy_bucket_v2_is_covered():
 
 def tls_policy(target, document=TLS_ONLY, name: str = "audit-tls-only"):
     return policy_resource(
-        BUCKET_POLICY, {"bucket": UNKNOWN_STRING_VALUE, "policy": document}, name=name, property_dependencies={"bucket": [target]}
+        BUCKET_POLICY,
+        {"bucket": UNKNOWN_STRING_VALUE, "policy": document},
+        name=name,
+        property_dependencies={"bucket": [target]},
     )
 
 

@@ -84,7 +84,9 @@ COMPLIANT_IDENTITY_DOCUMENTS = {
         {"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
     ),
     "deny-all-but-reads": doc({"Effect": "Deny", "NotAction": "s3:GetObject", "Resource": "*"}),
-    "mixed-case-allow-list": doc({"Effect": "Allow", "Action": ["EC2:createnetworkinterface", "KMS:CreateKey"], "Resource": "*"}),
+    "mixed-case-allow-list": doc(
+        {"Effect": "Allow", "Action": ["EC2:createnetworkinterface", "KMS:CreateKey"], "Resource": "*"}
+    ),
     "payload-writer": doc(
         {"Effect": "Allow", "Action": ["s3:PutObject", "s3:DeleteObject"], "Resource": "arn:aws:s3:::prod-payloads/*"}
     ),
@@ -186,14 +188,18 @@ def test_role_inline_policy_is_named_in_the_message():
             ],
         },
     )
-    assert violations(NO_FULL_WILDCARDS, args) == ['inline policy "admin": Allow statement "AdminAll" grants "*" on resource "*"']
+    assert violations(NO_FULL_WILDCARDS, args) == [
+        'inline policy "admin": Allow statement "AdminAll" grants "*" on resource "*"'
+    ]
 
 
 # -- CD-IAM-002 ------------------------------------------------------------------------------
 
 
 def test_allow_with_not_action_is_reported():
-    args = policy(doc({"Sid": "AlmostAdmin", "Effect": "Allow", "NotAction": ["iam:*", "organizations:*"], "Resource": "*"}))
+    args = policy(
+        doc({"Sid": "AlmostAdmin", "Effect": "Allow", "NotAction": ["iam:*", "organizations:*"], "Resource": "*"})
+    )
     assert violations(NO_NOT_ACTION, args) == [
         'Allow statement "AlmostAdmin" uses NotAction ("iam:*", "organizations:*"), which grants every other action'
     ]
@@ -335,7 +341,10 @@ def test_invalid_json_is_reported_once_by_the_document_rule():
 def test_invalid_role_documents_name_which_document():
     args = resource_args(
         "aws:iam/role:Role",
-        {"assumeRolePolicy": "{", "inlinePolicies": [{"name": "reader", "policy": {"Statement": [{"Effect": "Maybe"}]}}]},
+        {
+            "assumeRolePolicy": "{",
+            "inlinePolicies": [{"name": "reader", "policy": {"Statement": [{"Effect": "Maybe"}]}}],
+        },
     )
     assert violations(POLICY_DOCUMENTS_VALID, args) == [
         'inline policy "reader" statement #1 has Effect "Maybe"; expected "Allow" or "Deny"',

@@ -21,7 +21,10 @@ def tier(tenant: str, *, tagged: bool = False):
 def key(tenant: str | None, name: str | None = None, parent=None):
     tags = {"tenant": tenant} if tenant else {"environment": "prod"}
     return policy_resource(
-        "aws:kms/key:Key", {"enableKeyRotation": True, "tags": tags}, name=name or f"{tenant or 'shared'}-key", parent=parent
+        "aws:kms/key:Key",
+        {"enableKeyRotation": True, "tags": tags},
+        name=name or f"{tenant or 'shared'}-key",
+        parent=parent,
     )
 
 
@@ -115,7 +118,11 @@ def test_data_store_with_a_shared_or_other_tenants_key_is_reported():
 def test_data_store_without_a_key_resource_is_reported():
     literal = policy_resource(
         "aws:rds/cluster:Cluster",
-        {"tags": {"tenant": "acme"}, "storageEncrypted": True, "kmsKeyId": f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/shared"},
+        {
+            "tags": {"tenant": "acme"},
+            "storageEncrypted": True,
+            "kmsKeyId": f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/shared",
+        },
         name="acme-db",
     )
     assert violations(TENANT_OWN_KEYS, [literal, key("acme")]) == [
@@ -125,7 +132,9 @@ def test_data_store_without_a_key_resource_is_reported():
 
 def test_key_through_an_alias_and_by_literal_arn_is_found():
     acme_key = policy_resource(
-        "aws:kms/key:Key", {"tags": {"tenant": "acme"}, "arn": f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/acme"}, name="acme-key"
+        "aws:kms/key:Key",
+        {"tags": {"tenant": "acme"}, "arn": f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/acme"},
+        name="acme-key",
     )
     alias = policy_resource(
         "aws:kms/alias:Alias",
@@ -152,7 +161,10 @@ def test_tenant_bucket_uses_the_key_of_its_encryption_configuration():
     def sse(target_key):
         return policy_resource(
             "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-            {"bucket": UNKNOWN_STRING_VALUE, "rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms"}}]},
+            {
+                "bucket": UNKNOWN_STRING_VALUE,
+                "rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms"}}],
+            },
             name="acme-docs-encryption",
             parent=acme,
             property_dependencies={"bucket": [bucket], "rules": [target_key]},
@@ -185,7 +197,9 @@ def policy_doc(*statements: dict) -> str:
 
 
 def globex_bucket():
-    return policy_resource("aws:s3/bucket:Bucket", {"tags": {"tenant": "globex"}, "arn": GLOBEX_BUCKET_ARN}, name="globex-docs")
+    return policy_resource(
+        "aws:s3/bucket:Bucket", {"tags": {"tenant": "globex"}, "arn": GLOBEX_BUCKET_ARN}, name="globex-docs"
+    )
 
 
 def test_tenant_policy_naming_only_its_own_resources_passes():
@@ -244,7 +258,9 @@ def test_role_trust_policy_naming_another_tenants_role_is_reported():
             "Action": "sts:AssumeRole",
         }
     )
-    role = policy_resource("aws:iam/role:Role", {"tags": {"tenant": "acme"}, "assumeRolePolicy": trust}, name="acme-app")
+    role = policy_resource(
+        "aws:iam/role:Role", {"tags": {"tenant": "acme"}, "assumeRolePolicy": trust}, name="acme-app"
+    )
     assert violations(NO_CROSS_TENANT_ARNS, [globex_bucket(), role]) == [
         f'trust policy: statement #1 of tenant "acme" names "arn:aws:iam::{ACCOUNT}:role/prod-tenant-globex-app", '
         'which belongs to tenant "globex"'

@@ -43,7 +43,9 @@ def test_it_writes_the_stack_and_says_what_next(created, project: Path) -> None:
 
 def test_it_changes_no_other_stack_file(created, project: Path) -> None:
     _, before = created
-    after = {p.name: p.read_text() for p in (project / "stacks").glob("Pulumi.*.yaml") if p.name != "Pulumi.prod-euc1.yaml"}
+    after = {
+        p.name: p.read_text() for p in (project / "stacks").glob("Pulumi.*.yaml") if p.name != "Pulumi.prod-euc1.yaml"
+    }
     assert after == before
 
 
@@ -52,16 +54,26 @@ def test_it_keeps_the_sources_tier_data_classes_databases_queues_and_kpis(create
     source = load_stack_file(PROD_FILE)
     env = new.environment
     assert (env.name, env.region, env.tier, env.az_count, str(env.vpc_cidr)) == (
-        "prod-euc1", "eu-central-1", source.environment.tier, 3, "10.13.0.0/16"
+        "prod-euc1",
+        "eu-central-1",
+        source.environment.tier,
+        3,
+        "10.13.0.0/16",
     )
     assert (new.dr.region, new.dr.strategy) == ("eu-west-1", source.dr.strategy)
     assert new.data_classes == source.data_classes and new.databases == source.databases
     assert new.queues == source.queues and new.kpis == source.kpis and new.alerting == source.alerting
     assert new.services == source.services
-    assert new.cluster.certificate_arn == source.cluster.certificate_arn.replace(":acm:us-east-1:", ":acm:eu-central-1:")
+    assert new.cluster.certificate_arn == source.cluster.certificate_arn.replace(
+        ":acm:us-east-1:", ":acm:eu-central-1:"
+    )
     assert new.tenants == ()  # tenant ids are unique across stacks: not copied
     raw = namespace(project / "stacks" / "Pulumi.prod-euc1.yaml")
-    assert "tenants" not in raw and yaml.safe_load((project / "stacks" / "Pulumi.prod-euc1.yaml").read_text())["config"]["aws:region"] == "eu-central-1"
+    assert (
+        "tenants" not in raw
+        and yaml.safe_load((project / "stacks" / "Pulumi.prod-euc1.yaml").read_text())["config"]["aws:region"]
+        == "eu-central-1"
+    )
 
 
 def test_its_comments_come_from_the_source(created, project: Path) -> None:
@@ -113,12 +125,26 @@ def test_name_and_stacks_dir_options(tmp_path: Path) -> None:
     stacks = tmp_path / "elsewhere"
     (project / "stacks").rename(stacks)  # a stacks directory outside the project
     code, out, err = cli(
-        "new", "region", "--from", "staging", "--region", "ap-southeast-2", "--name", "staging-syd",
-        "--project", str(project), "--stacks-dir", str(stacks),
+        "new",
+        "region",
+        "--from",
+        "staging",
+        "--region",
+        "ap-southeast-2",
+        "--name",
+        "staging-syd",
+        "--project",
+        str(project),
+        "--stacks-dir",
+        str(stacks),
     )
     assert (code, err) == (0, "")
     config = load_stack_file(stacks / "Pulumi.staging-syd.yaml")
-    assert (config.environment.name, config.dr.region, config.dr.strategy.value) == ("staging-syd", "ap-southeast-1", "backup-restore")
+    assert (config.environment.name, config.dr.region, config.dr.strategy.value) == (
+        "staging-syd",
+        "ap-southeast-1",
+        "backup-restore",
+    )
     assert str(config.environment.vpc_cidr) == "10.21.0.0/16"  # staging's /16 size; no DR VPC with backup-restore
 
 
@@ -126,7 +152,10 @@ def test_name_and_stacks_dir_options(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--from", "qa", "--region", "eu-west-1"], "unknown source stack 'qa': no "),
-        (["--from", "prod-tenant-acme", "--region", "eu-west-1"], "'prod-tenant-acme' is a tenant stack; --from takes an environment stack"),
+        (
+            ["--from", "prod-tenant-acme", "--region", "eu-west-1"],
+            "'prod-tenant-acme' is a tenant stack; --from takes an environment stack",
+        ),
         (["--from", "prod", "--region", "mars-1"], "unknown region 'mars-1'; known regions: "),
         (["--from", "prod", "--region", "us-east-1"], "'prod' already runs in us-east-1; pick another region"),
         (["--from", "prod", "--region", "eu-west-1", "--name", "Prod_EU"], "--name: 'Prod_EU' is not DNS-safe"),
@@ -139,9 +168,9 @@ def test_bad_input_is_one_line_and_exit_2(project: Path, args: list[str], messag
 
 
 def test_region_codes() -> None:
-    assert [region_code(r) for r in ("eu-central-1", "us-east-1", "ap-southeast-2", "ap-northeast-1", "me-central-1")] == [
-        "euc1", "use1", "apse2", "apne1", "mec1"
-    ]
+    assert [
+        region_code(r) for r in ("eu-central-1", "us-east-1", "ap-southeast-2", "ap-northeast-1", "me-central-1")
+    ] == ["euc1", "use1", "apse2", "apne1", "mec1"]
 
 
 def test_docs_list_the_pairing_table() -> None:

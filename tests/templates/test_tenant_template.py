@@ -39,8 +39,19 @@ def pool(project: Path):
     env = project / "stacks" / "Pulumi.staging.yaml"
     before = env.read_text()
     result = cli(
-        "new", "tenant", "initech", "--env", "staging", "--isolation", "pool", "--flows", "carrier-events,label-requests",
-        "--requests-per-five-minutes", "1200", "--project", str(project),
+        "new",
+        "tenant",
+        "initech",
+        "--env",
+        "staging",
+        "--isolation",
+        "pool",
+        "--flows",
+        "carrier-events,label-requests",
+        "--requests-per-five-minutes",
+        "1200",
+        "--project",
+        str(project),
     )
     return result, before, env
 
@@ -50,8 +61,21 @@ def silo(project: Path):
     env = project / "stacks" / "Pulumi.prod.yaml"
     before = env.read_text()
     result = cli(
-        "new", "tenant", "wayne-freight", "--env", "prod", "--isolation", "silo", "--risk", "high",
-        "--display-name", "Wayne Freight", "--flows", "asn-ingestion,edi-inbound", "--project", str(project),
+        "new",
+        "tenant",
+        "wayne-freight",
+        "--env",
+        "prod",
+        "--isolation",
+        "silo",
+        "--risk",
+        "high",
+        "--display-name",
+        "Wayne Freight",
+        "--flows",
+        "asn-ingestion,edi-inbound",
+        "--project",
+        str(project),
     )
     return result, before, env
 
@@ -107,7 +131,11 @@ def test_silo_tenant_stack_file_is_written(silo, project: Path) -> None:
     assert lines[1] == f"wrote {path}: silo stack prod-tenant-wayne-freight, DR VPC 10.12.16.0/20"
     assert lines[-1] == "next: scripts/crossdock check prod && scripts/crossdock check prod-tenant-wayne-freight"
     config = load_tenant_stack_file(path)
-    assert (config.tenant.isolation, config.tenant.risk, config.tenant.display_name) == (Isolation.SILO, Risk.HIGH, "Wayne Freight")
+    assert (config.tenant.isolation, config.tenant.risk, config.tenant.display_name) == (
+        Isolation.SILO,
+        Risk.HIGH,
+        "Wayne Freight",
+    )
     assert [db.name for db in config.spec.databases] == ["orders", "reporting"]
     assert [q.name for q in config.silo.queues] == ["asn-ingestion", "edi-inbound"]
     assert str(config.spec.dr_vpc_cidr) == "10.12.16.0/20"  # after acme's 10.12.0.0/20
@@ -150,10 +178,14 @@ def test_an_existing_tenant_stack_is_never_overwritten(project: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["hooli", "--env", "prod", "--isolation", "pool", "--risk", "high"],
-         "crossdock:tenants[2].isolation: tenant 'hooli' is high-risk, so it must be isolation: silo"),
-        (["hooli", "--env", "prod", "--isolation", "pool", "--flows", "customs"],
-         "crossdock:tenants[2].flows[0]: tenant 'hooli' uses flow 'customs', which is not a queue of environment 'prod'"),
+        (
+            ["hooli", "--env", "prod", "--isolation", "pool", "--risk", "high"],
+            "crossdock:tenants[2].isolation: tenant 'hooli' is high-risk, so it must be isolation: silo",
+        ),
+        (
+            ["hooli", "--env", "prod", "--isolation", "pool", "--flows", "customs"],
+            "crossdock:tenants[2].flows[0]: tenant 'hooli' uses flow 'customs', which is not a queue of environment 'prod'",
+        ),
         (["Hooli", "--env", "prod", "--isolation", "pool"], "tenant id: 'Hooli' is not DNS-safe"),
         (["hooli", "--env", "qa", "--isolation", "pool"], "unknown environment stack 'qa'"),
         (["hooli", "--env", "prod-tenant-acme", "--isolation", "pool"], "'prod-tenant-acme' is a tenant stack"),

@@ -52,7 +52,13 @@ def test_a_key_policy_granting_another_tenants_role(monkeypatch) -> None:
         def add(text: str) -> str:
             document = json.loads(text)
             document["Statement"].append(
-                {"Sid": "GlobexReads", "Effect": "Allow", "Principal": {"AWS": GLOBEX_ROLE}, "Action": "kms:Decrypt", "Resource": "*"}
+                {
+                    "Sid": "GlobexReads",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": GLOBEX_ROLE},
+                    "Action": "kms:Decrypt",
+                    "Resource": "*",
+                }
             )
             return json.dumps(document)
 
@@ -99,7 +105,9 @@ def test_a_silo_policy_naming_the_environments_queue(monkeypatch) -> None:
 
     def wider(self, partition, account_id, key_arns):
         policy = real(self, partition, account_id, key_arns)
-        policy["Statement"].append({"Sid": "SharedCarrierEvents", "Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": [shared]})
+        policy["Statement"].append(
+            {"Sid": "SharedCarrierEvents", "Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": [shared]}
+        )
         return policy
 
     monkeypatch.setattr(tenant_silo.TenantSilo, "_app_policy", wider)

@@ -33,9 +33,13 @@ def test_the_silo_reads_its_environment_through_a_stack_reference(acme) -> None:
 def test_its_inputs_hold_the_environments_planned_network(acme, prod) -> None:
     subnet_group = acme.by_name("prod-tenant-acme-data-subnets")
     assert subnet_group.inputs["subnetIds"] == prod.outputs["data_subnet_ids"]
-    assert subnet_group.inputs["subnetIds"] == [s.id for s in prod.by_type("aws:ec2/subnet:Subnet") if "-data-" in s.name and s.region == "us-east-1"]
+    assert subnet_group.inputs["subnetIds"] == [
+        s.id for s in prod.by_type("aws:ec2/subnet:Subnet") if "-data-" in s.name and s.region == "us-east-1"
+    ]
     security_group = acme.by_name("prod-tenant-acme-data-sg")
-    assert security_group.inputs["vpcId"] == prod.outputs["vpc_id"] == prod.by_name("prod-network", "aws:ec2/vpc:Vpc").id
+    assert (
+        security_group.inputs["vpcId"] == prod.outputs["vpc_id"] == prod.by_name("prod-network", "aws:ec2/vpc:Vpc").id
+    )
     # Admits PostgreSQL from the environment's private (application) subnets only.
     private = sorted(s.inputs["cidrBlock"] for s in prod.by_type("aws:ec2/subnet:Subnet") if "-private-" in s.name)
     assert sorted(security_group.inputs["ingress"][0]["cidrBlocks"]) == private
@@ -64,7 +68,10 @@ def test_its_namespace_lives_on_the_environments_cluster(acme, prod) -> None:
     oidc = prod.outputs["transaction_tier"]["oidc_provider_arn"]
     assert trust["Statement"][0]["Principal"] == {"Federated": oidc}
     issuer = oidc.split("oidc-provider/", 1)[1]
-    assert trust["Statement"][0]["Condition"]["StringEquals"][f"{issuer}:sub"] == "system:serviceaccount:tenant-acme:tenant-app"
+    assert (
+        trust["Statement"][0]["Condition"]["StringEquals"][f"{issuer}:sub"]
+        == "system:serviceaccount:tenant-acme:tenant-app"
+    )
 
 
 def test_the_component_records_what_the_gate_compares(acme) -> None:
@@ -83,7 +90,9 @@ def test_the_component_records_what_the_gate_compares(acme) -> None:
 def test_every_taggable_resource_carries_the_tenant(acme) -> None:
     aws = [r for r in acme.resources if r.custom and r.type.startswith("aws:")]
     assert len(aws) > 100
-    untagged = [r.name for r in aws if accepts_tags(r.type) and not TENANT_TAGS.items() <= (r.inputs.get("tags") or {}).items()]
+    untagged = [
+        r.name for r in aws if accepts_tags(r.type) and not TENANT_TAGS.items() <= (r.inputs.get("tags") or {}).items()
+    ]
     assert untagged == []
     provider = acme.by_name("prod-tenant-acme-dr-us-west-2", "pulumi:providers:aws")
     default_tags = provider.inputs["defaultTags"]
@@ -98,8 +107,16 @@ def test_every_resource_is_named_for_the_tenant(acme) -> None:
 def test_it_exports_what_runbooks_need(acme) -> None:
     outputs = acme.outputs
     assert set(outputs) == {
-        "tenant", "environment_stack", "databases", "queues", "payload_archive_bucket", "key_arns", "app_role_arn",
-        "namespace", "dr", "dashboard",
+        "tenant",
+        "environment_stack",
+        "databases",
+        "queues",
+        "payload_archive_bucket",
+        "key_arns",
+        "app_role_arn",
+        "namespace",
+        "dr",
+        "dashboard",
     }
     assert set(outputs["queues"]) == {"shipment-confirmations", "billing-triggers", "edi-inbound"}
     assert outputs["dr"]["strategy"] == "pilot-light" and outputs["namespace"] == "tenant-acme"

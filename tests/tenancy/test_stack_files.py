@@ -18,7 +18,10 @@ from .support import STACKS
 def test_tenant_ids_are_unique_across_every_stack_file() -> None:
     assert duplicate_tenant_ids(STACKS) == {}
     ids = tenant_ids(STACKS)
-    assert ids["acme"] == ["stacks/Pulumi.prod.yaml crossdock:tenants[1]", "stacks/Pulumi.prod-tenant-acme.yaml crossdock:tenant"]
+    assert ids["acme"] == [
+        "stacks/Pulumi.prod.yaml crossdock:tenants[1]",
+        "stacks/Pulumi.prod-tenant-acme.yaml crossdock:tenant",
+    ]
     assert ids["globex"] == ["stacks/Pulumi.prod.yaml crossdock:tenants[0]"]
 
 
@@ -58,6 +61,8 @@ def test_every_silo_tenant_registered_has_its_stack_file() -> None:
 def test_no_two_networks_of_the_stacks_overlap() -> None:
     blocks = occupied(STACKS)
     owners = {item.owner for item in blocks}
-    assert "stacks/Pulumi.prod-tenant-acme.yaml (tenant DR VPC)" in {o.replace(str(STACKS.parent) + "/", "") for o in owners}
+    assert "stacks/Pulumi.prod-tenant-acme.yaml (tenant DR VPC)" in {
+        o.replace(str(STACKS.parent) + "/", "") for o in owners
+    }
     for a, b in combinations(blocks, 2):
         assert not a.network.overlaps(b.network), (a, b)

@@ -62,7 +62,11 @@ def test_one_run_plans_a_referenced_stack_once_and_resolves_other_projects(monke
     assert sorted(planned) == ["stack-refs/network", "webserver/dev"]
     assert plan.warnings == []
     # Reads are recorded in registration order, which thread scheduling decides.
-    assert sorted(r.id for r in plan.reads) == ["acme/network", "organization/stack-refs/network", "organization/webserver/dev"]
+    assert sorted(r.id for r in plan.reads) == [
+        "acme/network",
+        "organization/stack-refs/network",
+        "organization/webserver/dev",
+    ]
 
 
 def quietly(stack: str, project=PROGRAM):

@@ -87,12 +87,16 @@ def test_silo_prefix_must_fit_forty_characters() -> None:
 
 def test_unknown_tenant_key_suggests_the_right_one() -> None:
     message = prod_error(lambda v: tenant(v, "globex").update(displayname="Globex"))
-    assert message.startswith(f"{SOURCE}: crossdock:tenants[0].displayname: unknown key 'displayname'; did you mean 'displayName'?")
+    assert message.startswith(
+        f"{SOURCE}: crossdock:tenants[0].displayname: unknown key 'displayname'; did you mean 'displayName'?"
+    )
 
 
 def test_quota_bounds() -> None:
     message = prod_error(lambda v: tenant(v, "globex")["quotas"].update(requestsPerFiveMinutes=5))
-    assert message.startswith(f"{SOURCE}: crossdock:tenants[0].quotas.requestsPerFiveMinutes: Input should be greater than or equal to 10")
+    assert message.startswith(
+        f"{SOURCE}: crossdock:tenants[0].quotas.requestsPerFiveMinutes: Input should be greater than or equal to 10"
+    )
 
 
 # -- the silo tenant stack -------------------------------------------------------------------------
@@ -101,7 +105,10 @@ def test_quota_bounds() -> None:
 def test_the_shipped_silo_stack_inherits_from_its_environment() -> None:
     config = load_tenant_stack_file(ACME_FILE)
     assert (config.stack, config.name, config.id, config.environment_stack) == (
-        "prod-tenant-acme", "prod-tenant-acme", "acme", "prod"
+        "prod-tenant-acme",
+        "prod-tenant-acme",
+        "acme",
+        "prod",
     )
     assert config.tenant.risk is Risk.HIGH
     assert config.dr_strategy == "pilot-light" and config.is_production
@@ -137,7 +144,9 @@ def tenant_error(tmp_path: Path, mutate=None, **kwargs) -> str:
 
 
 def test_tenant_not_registered(tmp_path: Path) -> None:
-    message = tenant_error(tmp_path, lambda c: c["crossdock:tenant"].update(id="initech"), name="Pulumi.prod-tenant-initech.yaml")
+    message = tenant_error(
+        tmp_path, lambda c: c["crossdock:tenant"].update(id="initech"), name="Pulumi.prod-tenant-initech.yaml"
+    )
     assert message == (
         "stacks/Pulumi.prod-tenant-initech.yaml: crossdock:tenant.id: tenant 'initech' is not registered in "
         "stacks/Pulumi.prod.yaml crossdock:tenants; register it there first "
@@ -174,7 +183,9 @@ def test_stack_name_follows_the_convention(tmp_path: Path) -> None:
 
 
 def test_environment_keys_are_not_restated(tmp_path: Path) -> None:
-    message = tenant_error(tmp_path, lambda c: c.update({"crossdock:dr": {"region": "us-west-2", "strategy": "warm-standby"}}))
+    message = tenant_error(
+        tmp_path, lambda c: c.update({"crossdock:dr": {"region": "us-west-2", "strategy": "warm-standby"}})
+    )
     assert message == (
         "stacks/Pulumi.prod-tenant-acme.yaml: crossdock:dr: a silo tenant stack declares only crossdock:tenant; "
         "environment settings (tier, region, data classes, DR, KPIs) are inherited from the environment stack"
@@ -239,7 +250,10 @@ def test_a_silo_needs_a_database(tmp_path: Path) -> None:
 
 def test_namespace_limits_fit_the_quota(tmp_path: Path) -> None:
     message = tenant_error(tmp_path, lambda c: c["crossdock:tenant"]["namespace"].update(cpu="1"))
-    assert message == "stacks/Pulumi.prod-tenant-acme.yaml: crossdock:tenant.namespace.maxContainerCpu: 2 is more than cpu (1)"
+    assert (
+        message
+        == "stacks/Pulumi.prod-tenant-acme.yaml: crossdock:tenant.namespace.maxContainerCpu: 2 is more than cpu (1)"
+    )
 
 
 def test_unknown_key_in_the_tenant_section(tmp_path: Path) -> None:

@@ -19,8 +19,13 @@ def queue(name: str, tags: dict | None, **deps):
 
 def silo_component(**props):
     values = {
-        "tenant": "acme", "isolation": "silo", "environmentStack": "prod", "environmentTier": "production",
-        "drStrategy": "pilot-light", "environmentDrStrategy": "pilot-light", "environmentTenants": ["globex", "acme"],
+        "tenant": "acme",
+        "isolation": "silo",
+        "environmentStack": "prod",
+        "environmentTier": "production",
+        "drStrategy": "pilot-light",
+        "environmentDrStrategy": "pilot-light",
+        "environmentTenants": ["globex", "acme"],
     } | props
     return policy_resource("crossdock:tenant:TenantSilo", values, name="prod-tenant-acme")
 
@@ -50,7 +55,9 @@ def test_004_silo_queue_redriving_into_a_shared_dlq() -> None:
 def test_004_shared_resource_using_a_silo_store() -> None:
     cluster = policy_resource(CLUSTER, {"tags": SILO_TAGS}, name="prod-tenant-acme-orders")
     selection = policy_resource(
-        "aws:backup/selection:Selection", {"resources": ["arn"]}, name="prod-dr-transactional-selection",
+        "aws:backup/selection:Selection",
+        {"resources": ["arn"]},
+        name="prod-dr-transactional-selection",
         property_dependencies={"resources": [cluster]},
     )
     assert violations(SILO_DATA_NOT_SHARED, [cluster, selection]) == [
@@ -62,7 +69,9 @@ def test_004_shared_resource_using_a_silo_store() -> None:
 def test_004_alarms_may_watch_any_store() -> None:
     shared = queue("prod-orders", {"environment": "prod"})
     alarm = policy_resource(
-        "aws:cloudwatch/metricAlarm:MetricAlarm", {"tags": SILO_TAGS}, name="prod-tenant-acme-watch",
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        {"tags": SILO_TAGS},
+        name="prod-tenant-acme-watch",
         property_dependencies={"dimensions": [shared]},
     )
     assert violations(SILO_DATA_NOT_SHARED, [shared, alarm]) == []
@@ -77,10 +86,16 @@ def test_004_silo_tag_without_tenant() -> None:
 
 
 def _role_policy(resources: list[str]):
-    document = {"Version": "2012-10-17", "Statement": [{"Sid": "Flows", "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": resources}]}
-    role = policy_resource("aws:iam/role:Role", {"name": "prod-tenant-acme-app", "tags": SILO_TAGS}, name="prod-tenant-acme-app")
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "Flows", "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": resources}],
+    }
+    role = policy_resource(
+        "aws:iam/role:Role", {"name": "prod-tenant-acme-app", "tags": SILO_TAGS}, name="prod-tenant-acme-app"
+    )
     policy = policy_resource(
-        "aws:iam/rolePolicy:RolePolicy", {"role": "prod-tenant-acme-app", "policy": json.dumps(document)},
+        "aws:iam/rolePolicy:RolePolicy",
+        {"role": "prod-tenant-acme-app", "policy": json.dumps(document)},
         name="prod-tenant-acme-app-policy",
     )
     return [role, policy]
@@ -104,7 +119,9 @@ def test_004_silo_policy_naming_a_shared_queue() -> None:
 
 
 def _cluster(tags: dict):
-    return policy_resource(CLUSTER, {"tags": tags, "clusterIdentifier": "prod-tenant-acme-orders"}, name="prod-tenant-acme-orders-cluster")
+    return policy_resource(
+        CLUSTER, {"tags": tags, "clusterIdentifier": "prod-tenant-acme-orders"}, name="prod-tenant-acme-orders-cluster"
+    )
 
 
 def test_005_not_applicable_without_silos() -> None:
@@ -157,21 +174,31 @@ def test_005_required_copy_missing() -> None:
 def test_005_required_copy_present_as_a_global_secondary() -> None:
     primary = _cluster({**SILO_TAGS, "dr-copy": "required"})
     global_cluster = policy_resource(
-        "aws:rds/globalCluster:GlobalCluster", {"tags": SILO_TAGS}, name="prod-tenant-acme-orders-global",
+        "aws:rds/globalCluster:GlobalCluster",
+        {"tags": SILO_TAGS},
+        name="prod-tenant-acme-orders-global",
         property_dependencies={"sourceDbClusterIdentifier": [primary]},
     )
     secondary = policy_resource(
-        CLUSTER, {"tags": {**SILO_TAGS, "dr-role": "secondary"}}, name="prod-tenant-acme-orders-secondary",
-        property_dependencies={"globalClusterIdentifier": [global_cluster]}, provider_region="us-west-2",
+        CLUSTER,
+        {"tags": {**SILO_TAGS, "dr-role": "secondary"}},
+        name="prod-tenant-acme-orders-secondary",
+        property_dependencies={"globalClusterIdentifier": [global_cluster]},
+        provider_region="us-west-2",
     )
-    found = violations(SILO_DR_FOLLOWS_ENVIRONMENT, [silo_component(), primary, global_cluster, secondary],
-                       config={"primaryRegion": "us-east-1"})
+    found = violations(
+        SILO_DR_FOLLOWS_ENVIRONMENT,
+        [silo_component(), primary, global_cluster, secondary],
+        config={"primaryRegion": "us-east-1"},
+    )
     assert found == []
 
 
 def test_005_lower_tiers_are_not_held_to_it() -> None:
     tags = {**SILO_TAGS, "tier": "development", "dr-copy": "required"}
-    assert violations(SILO_DR_FOLLOWS_ENVIRONMENT, [silo_component(environmentTier="development"), _cluster(tags)]) == []
+    assert (
+        violations(SILO_DR_FOLLOWS_ENVIRONMENT, [silo_component(environmentTier="development"), _cluster(tags)]) == []
+    )
 
 
 # -- CD-TEN-006 ---------------------------------------------------------------------------------
@@ -181,13 +208,33 @@ def _key(principals: list[str]):
     document = {
         "Version": "2012-10-17",
         "Statement": [
-            {"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"},
-            {"Sid": "Use", "Effect": "Allow", "Principal": {"AWS": principals}, "Action": "kms:Decrypt", "Resource": "*"},
-            {"Sid": "Sns", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "kms:Decrypt", "Resource": "*"},
+            {
+                "Sid": "Root",
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            },
+            {
+                "Sid": "Use",
+                "Effect": "Allow",
+                "Principal": {"AWS": principals},
+                "Action": "kms:Decrypt",
+                "Resource": "*",
+            },
+            {
+                "Sid": "Sns",
+                "Effect": "Allow",
+                "Principal": {"Service": "sns.amazonaws.com"},
+                "Action": "kms:Decrypt",
+                "Resource": "*",
+            },
         ],
     }
     return policy_resource(
-        "aws:kms/key:Key", {"policy": json.dumps(document), "tags": SILO_TAGS}, name="prod-tenant-acme-transactional-key"
+        "aws:kms/key:Key",
+        {"policy": json.dumps(document), "tags": SILO_TAGS},
+        name="prod-tenant-acme-transactional-key",
     )
 
 
@@ -205,7 +252,9 @@ def test_006_another_tenants_role() -> None:
 
 
 def test_006_an_unknown_tenants_role_and_a_shared_role() -> None:
-    key = _key(["arn:aws:iam::123456789012:role/prod-tenant-initech-app", "arn:aws:iam::123456789012:role/prod-shipment-api"])
+    key = _key(
+        ["arn:aws:iam::123456789012:role/prod-tenant-initech-app", "arn:aws:iam::123456789012:role/prod-shipment-api"]
+    )
     assert violations(TENANT_RESOURCE_POLICIES, [key]) == [
         'statement "Use" of the policy of key "prod-tenant-acme-transactional-key" (tenant "acme") grants '
         '"arn:aws:iam::123456789012:role/prod-tenant-initech-app", which names another tenant ("tenant-initech-app")',
@@ -215,11 +264,23 @@ def test_006_an_unknown_tenants_role_and_a_shared_role() -> None:
 
 
 def test_006_queue_policies_of_a_tenant_too() -> None:
-    document = {"Statement": [{"Sid": "Peek", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/prod-tenant-globex-app"}, "Action": "sqs:ReceiveMessage", "Resource": "*"}]}
+    document = {
+        "Statement": [
+            {
+                "Sid": "Peek",
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::123456789012:role/prod-tenant-globex-app"},
+                "Action": "sqs:ReceiveMessage",
+                "Resource": "*",
+            }
+        ]
+    }
     policy = policy_resource(
         "aws:sqs/queuePolicy:QueuePolicy", {"policy": json.dumps(document)}, name="prod-tenant-acme-orders-tls-only"
     )
-    found = violations(TENANT_RESOURCE_POLICIES, [silo_component(), queue("prod-tenant-acme-orders", SILO_TAGS), policy])
+    found = violations(
+        TENANT_RESOURCE_POLICIES, [silo_component(), queue("prod-tenant-acme-orders", SILO_TAGS), policy]
+    )
     assert found == [
         'statement "Peek" of the policy of queue policy "prod-tenant-acme-orders-tls-only" (tenant "acme") grants '
         '"arn:aws:iam::123456789012:role/prod-tenant-globex-app", which belongs to tenant "globex"'

@@ -73,10 +73,14 @@ def test_one_rate_rule_per_tenant_keyed_on_the_tenant_header(pool) -> None:
     statement = globex["statement"]["rateBasedStatement"]
     assert statement["limit"] == 3000 and statement["evaluationWindowSec"] == 300
     assert statement["aggregateKeyType"] == "CUSTOM_KEYS"
-    assert statement["customKeys"] == [{"header": {"name": "x-tenant-id", "textTransformations": [{"priority": 0, "type": "NONE"}]}}]
+    assert statement["customKeys"] == [
+        {"header": {"name": "x-tenant-id", "textTransformations": [{"priority": 0, "type": "NONE"}]}}
+    ]
     match = statement["scopeDownStatement"]["byteMatchStatement"]
     assert (match["fieldToMatch"], match["positionalConstraint"], match["searchString"]) == (
-        {"singleHeader": {"name": "x-tenant-id"}}, "EXACTLY", "globex"
+        {"singleHeader": {"name": "x-tenant-id"}},
+        "EXACTLY",
+        "globex",
     )
     assert rules["tenant-acme-rate"]["statement"]["rateBasedStatement"]["limit"] == 6000
 
@@ -90,14 +94,23 @@ def test_the_waf_logs_are_encrypted_and_retained(pool) -> None:
 def test_kpi_alarms_per_tenant_have_a_tenant_dimension(pool) -> None:
     alarm = pool[(ALARM, "prod-failed-label-requests-tenant-globex")]
     assert alarm.inputs["dimensions"] == {"Environment": "prod", "Tenant": "globex"}
-    assert (alarm.inputs["metricName"], alarm.inputs["statistic"], alarm.inputs["threshold"]) == ("FailedLabelRequests", "Sum", 25)
-    assert alarm.inputs["alarmActions"] == [TOPICS[Severity.CRITICAL]] and alarm.inputs["treatMissingData"] == "notBreaching"
+    assert (alarm.inputs["metricName"], alarm.inputs["statistic"], alarm.inputs["threshold"]) == (
+        "FailedLabelRequests",
+        "Sum",
+        25,
+    )
+    assert (
+        alarm.inputs["alarmActions"] == [TOPICS[Severity.CRITICAL]]
+        and alarm.inputs["treatMissingData"] == "notBreaching"
+    )
     assert alarm.inputs["tags"]["tenant"] == "globex" and alarm.inputs["tags"]["isolation"] == "pool"
     latency = pool[(ALARM, "prod-order-to-shipment-latency-tenant-globex")]
     assert latency.inputs["extendedStatistic"] == "p95" and "statistic" not in latency.inputs
     throughput = pool[(ALARM, "prod-tenant-globex-queue-throughput")]
     assert (throughput.inputs["namespace"], throughput.inputs["metricName"], throughput.inputs["threshold"]) == (
-        "Crossdock/Tenants", "MessagesSent", 40 * 60
+        "Crossdock/Tenants",
+        "MessagesSent",
+        40 * 60,
     )
 
 
@@ -121,15 +134,21 @@ def test_a_tenant_scoped_session_reaches_only_its_own_prefix(pool) -> None:
     policy = json.loads(pool[("aws:iam/rolePolicy:RolePolicy", "prod-tenancy-access-policy")].inputs["policy"])
     statements = {s["Sid"]: s for s in policy["Statement"]}
     assert statements["OwnPayloadsOnly"]["Resource"] == [f"{ARCHIVE}/${{aws:PrincipalTag/tenant}}/*"]
-    assert statements["ListOwnPrefixOnly"]["Condition"] == {"StringLike": {"s3:prefix": ["${aws:PrincipalTag/tenant}/*"]}}
-    assert statements["ArchiveKeyThroughS3Only"]["Condition"] == {"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}}
+    assert statements["ListOwnPrefixOnly"]["Condition"] == {
+        "StringLike": {"s3:prefix": ["${aws:PrincipalTag/tenant}/*"]}
+    }
+    assert statements["ArchiveKeyThroughS3Only"]["Condition"] == {
+        "StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}
+    }
     deny = statements["NothingWithoutATenantTag"]
     assert deny["Effect"] == "Deny" and deny["Condition"] == {"Null": {"aws:PrincipalTag/tenant": "true"}}
 
 
 def test_with_the_edges_web_acl_no_second_acl(pool) -> None:
     children = build(web_acl_arn="arn:aws:wafv2:us-east-1:111122223333:regional/webacl/prod-edge/1")
-    assert not [key for key in children if key[0].startswith("aws:wafv2") or key[0] == "aws:cloudwatch/logGroup:LogGroup"]
+    assert not [
+        key for key in children if key[0].startswith("aws:wafv2") or key[0] == "aws:cloudwatch/logGroup:LogGroup"
+    ]
 
 
 def test_without_workloads_no_access_role() -> None:

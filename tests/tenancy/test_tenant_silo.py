@@ -65,7 +65,10 @@ def test_exact_direct_children(acme) -> None:
             *[("aws:kms/replicaKey:ReplicaKey", f"{key}-dr") for key in keys],
             ("crossdock:storage:SecureBucket", f"{name}-payload-archive"),
             ("crossdock:data:DataTier", f"{name}-data"),
-            *[("crossdock:messaging:IntegrationQueue", f"{name}-{q}") for q in ("shipment-confirmations", "billing-triggers", "edi-inbound")],
+            *[
+                ("crossdock:messaging:IntegrationQueue", f"{name}-{q}")
+                for q in ("shipment-confirmations", "billing-triggers", "edi-inbound")
+            ],
             ("crossdock:dr:DisasterRecovery", f"{name}-dr"),
             ("aws:iam/role:Role", f"{name}-app"),
             ("aws:iam/rolePolicy:RolePolicy", f"{name}-app-policy"),
@@ -100,7 +103,9 @@ def test_the_transform_tags_every_reused_child(acme) -> None:
     }
     cluster = acme.by_name("prod-tenant-acme-data-orders-cluster")
     assert cluster.inputs["clusterIdentifier"] == "prod-tenant-acme-orders"
-    assert {"tenant": "acme", "dr-copy": "required", "data-class": "transactional"}.items() <= cluster.inputs["tags"].items()
+    assert {"tenant": "acme", "dr-copy": "required", "data-class": "transactional"}.items() <= cluster.inputs[
+        "tags"
+    ].items()
     assert "tags" not in acme.by_name("prod-tenant-acme-transactional-key-alias").inputs  # takes no tags
 
 
@@ -133,7 +138,12 @@ def test_the_app_role_names_only_the_tenants_resources(acme) -> None:
     policy = json.loads(acme.by_name("prod-tenant-acme-app-policy").inputs["policy"])
     statements = {s["Sid"]: s for s in policy["Statement"]}
     assert list(statements) == [
-        "OwnFlows", "OwnPayloadArchive", "ListOwnPayloadArchive", "OwnConnectionSecrets", "OwnDatabaseUsers", "OwnKeys"
+        "OwnFlows",
+        "OwnPayloadArchive",
+        "ListOwnPayloadArchive",
+        "OwnConnectionSecrets",
+        "OwnDatabaseUsers",
+        "OwnKeys",
     ]
     assert all("prod-tenant-acme-" in arn for arn in statements["OwnFlows"]["Resource"])
     assert len(statements["OwnFlows"]["Resource"]) == 3
@@ -152,7 +162,11 @@ def test_the_namespace_is_fenced_and_budgeted(acme) -> None:
     quota = acme.by_name("prod-tenant-acme-quota").inputs
     assert quota["metadata"]["namespace"] == "tenant-acme"
     assert quota["spec"]["hard"] == {
-        "requests.cpu": "8", "limits.cpu": "8", "requests.memory": "16Gi", "limits.memory": "16Gi", "pods": "40"
+        "requests.cpu": "8",
+        "limits.cpu": "8",
+        "requests.memory": "16Gi",
+        "limits.memory": "16Gi",
+        "pods": "40",
     }
     limits = acme.by_name("prod-tenant-acme-limits").inputs["spec"]["limits"]
     assert limits == [
@@ -178,7 +192,15 @@ def test_kpi_alarms_use_the_tenant_dimension(acme) -> None:
     assert alarm.inputs["dimensions"] == {"Environment": "prod", "Tenant": "acme"}
     dashboard = json.loads(acme.by_name("prod-tenant-acme-operations").inputs["dashboardBody"])
     metrics = [w["properties"]["metrics"][0] for w in dashboard["widgets"] if w["type"] == "metric"]
-    assert ["Crossdock/Business", "DelayedAsnImports", "Environment", "prod", "Tenant", "acme", {"stat": "Sum"}] in metrics
+    assert [
+        "Crossdock/Business",
+        "DelayedAsnImports",
+        "Environment",
+        "prod",
+        "Tenant",
+        "acme",
+        {"stat": "Sum"},
+    ] in metrics
 
 
 def test_without_a_cluster_the_default_kubernetes_provider() -> None:
@@ -192,13 +214,21 @@ def test_without_a_cluster_the_default_kubernetes_provider() -> None:
 def test_a_silo_of_an_environment_without_dr_has_no_dr_children() -> None:
     dev = load_stack_file(STACKS / "Pulumi.dev.yaml")
     tenant = Tenant(
-        id="initech", display_name="Initech", isolation=Isolation.SILO, risk=Risk.HIGH, flows=("label-requests",),
+        id="initech",
+        display_name="Initech",
+        isolation=Isolation.SILO,
+        risk=Risk.HIGH,
+        flows=("label-requests",),
         quotas=TenantQuotas(requests_per_five_minutes=100, queue_messages_per_second=5),
     )
     environment = dev.model_copy(update={"tenants": (tenant,)})
     spec = TenantStackSpec(id="initech", environment_stack="dev", databases=dev.databases)
     config = TenantStackConfig(
-        stack="dev-tenant-initech", spec=spec, environment_stack="dev", environment=environment, tenant=tenant,
+        stack="dev-tenant-initech",
+        spec=spec,
+        environment_stack="dev",
+        environment=environment,
+        tenant=tenant,
         silo=derive_silo_config(environment, tenant, spec, "dev-tenant-initech"),
     )
     plan = build(config, outputs(dr_alert_topic_arn=None, dr_strategy="none", data_subnet_ids=SUBNETS[:2]))

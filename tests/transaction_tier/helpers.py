@@ -41,7 +41,9 @@ def queue_arn(name: str, config=PROD) -> str:
 
 def queue_url(name: str, config=PROD) -> str:
     queue = queue_spec(name, config)
-    return f"https://sqs.us-east-1.amazonaws.com/{ACCOUNT}/{config.environment.name}-{name}{'.fifo' if queue.fifo else ''}"
+    return (
+        f"https://sqs.us-east-1.amazonaws.com/{ACCOUNT}/{config.environment.name}-{name}{'.fifo' if queue.fifo else ''}"
+    )
 
 
 def service_args(name: str, provider, config=PROD) -> TransactionServiceArgs:

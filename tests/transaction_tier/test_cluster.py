@@ -22,7 +22,9 @@ def record_cluster(config):
     def build() -> None:
         TransactionCluster(
             f"{config.environment.name}-transaction-cluster",
-            TransactionClusterArgs(config=config, private_subnet_ids=SUBNETS[: config.environment.az_count], log_key_arn=OPS_KEY),
+            TransactionClusterArgs(
+                config=config, private_subnet_ids=SUBNETS[: config.environment.az_count], log_key_arn=OPS_KEY
+            ),
         )
 
     plan = run_callable(build, config={"aws:region": "us-east-1"})
@@ -75,7 +77,9 @@ def test_private_endpoint_encrypted_secrets_and_all_control_plane_logs(prod):
     assert logs.inputs["retentionInDays"] == 365 and logs.inputs["kmsKeyId"] == OPS_KEY
     assert key.inputs["enableKeyRotation"] is True
     assert [s["Sid"] for s in json.loads(key.inputs["policy"])["Statement"]] == ["AccountRootAdministersKey"]
-    grant = json.loads(prod[("aws:iam/rolePolicy:RolePolicy", "prod-transaction-cluster-cluster-secrets-key")].inputs["policy"])
+    grant = json.loads(
+        prod[("aws:iam/rolePolicy:RolePolicy", "prod-transaction-cluster-cluster-secrets-key")].inputs["policy"]
+    )
     assert grant["Statement"] == [
         {
             "Sid": "EnvelopeEncryptSecrets",
@@ -113,20 +117,33 @@ def test_node_groups_span_every_zone_and_real_time_is_tainted(prod):
         assert group["instanceTypes"] == ["m6i.xlarge", "m6a.xlarge"]
     assert general["labels"] == {"crossdock.io/node-pool": "general"} and "taints" not in general
     assert real_time.inputs["labels"] == {"crossdock.io/node-pool": "real-time-fulfillment"}
-    assert real_time.inputs["taints"] == [{"key": "crossdock.io/real-time-fulfillment", "value": "true", "effect": "NO_SCHEDULE"}]
+    assert real_time.inputs["taints"] == [
+        {"key": "crossdock.io/real-time-fulfillment", "value": "true", "effect": "NO_SCHEDULE"}
+    ]
     assert real_time.ignore_changes == ["scalingConfig.desiredSize"]
     template = prod[("aws:ec2/launchTemplate:LaunchTemplate", "prod-transaction-cluster-nodes")].inputs
-    assert template["metadataOptions"] == {"httpEndpoint": "enabled", "httpTokens": "required", "httpPutResponseHopLimit": 1}
+    assert template["metadataOptions"] == {
+        "httpEndpoint": "enabled",
+        "httpTokens": "required",
+        "httpPutResponseHopLimit": 1,
+    }
 
 
 def test_priority_classes_evict_analytics_first(prod):
     classes = {
-        c: prod[("kubernetes:scheduling.k8s.io/v1:PriorityClass", f"prod-transaction-cluster-priority-{c.value}")].inputs
+        c: prod[
+            ("kubernetes:scheduling.k8s.io/v1:PriorityClass", f"prod-transaction-cluster-priority-{c.value}")
+        ].inputs
         for c in Criticality
     }
     values = [classes[c]["value"] for c in Criticality]
     assert values == sorted(values, reverse=True) == [1_000_000, 100_000, 10_000, 1_000]
-    assert [classes[c]["preemptionPolicy"] for c in Criticality] == ["PreemptLowerPriority", "PreemptLowerPriority", "Never", "Never"]
+    assert [classes[c]["preemptionPolicy"] for c in Criticality] == [
+        "PreemptLowerPriority",
+        "PreemptLowerPriority",
+        "Never",
+        "Never",
+    ]
     assert classes[Criticality.DEFERRED_ANALYTICS]["metadata"]["name"] == "crossdock-deferred-analytics"
 
 
@@ -135,7 +152,12 @@ def test_kubernetes_provider_uses_the_cluster_kubeconfig_without_credentials(pro
     kubeconfig = json.loads(prod[("pulumi:providers:kubernetes", "prod-transaction-cluster-k8s")].inputs["kubeconfig"])
     assert kubeconfig["clusters"][0]["cluster"]["server"] == cluster.outputs["endpoint"]
     assert kubeconfig["users"][0]["user"]["exec"]["args"] == [
-        "eks", "get-token", "--cluster-name", "prod-transaction", "--region", "us-east-1"
+        "eks",
+        "get-token",
+        "--cluster-name",
+        "prod-transaction",
+        "--region",
+        "us-east-1",
     ]
 
 

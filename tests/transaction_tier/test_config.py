@@ -41,7 +41,13 @@ def test_prod_declares_a_service_of_every_criticality():
 
 def test_defaults_are_sensible():
     bare = Service(name="x-api", image="registry.example/x-api:1.2.3", criticality="internal-reporting")
-    assert (bare.port, bare.cpu, bare.memory, bare.health_path, bare.public) == (8080, "250m", "512Mi", "/healthz", False)
+    assert (bare.port, bare.cpu, bare.memory, bare.health_path, bare.public) == (
+        8080,
+        "250m",
+        "512Mi",
+        "/healthz",
+        False,
+    )
     assert (bare.replicas.min, bare.replicas.max) == (2, 6)
     assert bare.consumes == bare.produces == () and bare.database is None
 
@@ -63,7 +69,9 @@ def test_unknown_produced_queue_names_service_and_queue():
 
 
 def test_unknown_database_names_service_and_database():
-    message = error_for(lambda ns: service(ns, "reporting-api").update(database={"name": "warehouse", "access": "read"}))
+    message = error_for(
+        lambda ns: service(ns, "reporting-api").update(database={"name": "warehouse", "access": "read"})
+    )
     assert message == (
         f"{SOURCE}: crossdock:services[4].database.name: service 'reporting-api' uses database 'warehouse', "
         "which is not declared in databases (declared: orders, reporting)"
@@ -71,7 +79,9 @@ def test_unknown_database_names_service_and_database():
 
 
 def test_database_access_is_read_or_write():
-    message = error_for(lambda ns: service(ns, "reporting-api").update(database={"name": "reporting", "access": "admin"}))
+    message = error_for(
+        lambda ns: service(ns, "reporting-api").update(database={"name": "reporting", "access": "admin"})
+    )
     assert message.startswith(f"{SOURCE}: crossdock:services[4].database.access: Input should be 'read' or 'write'")
     assert {a.value for a in DatabaseAccess} == {"read", "write"}
 
@@ -94,7 +104,9 @@ def test_every_service_needs_two_replicas():
 
 def test_max_replicas_at_least_min():
     message = error_for(lambda ns: service(ns, "reporting-api").update(replicas={"min": 3, "max": 2}))
-    assert message == f"{SOURCE}: crossdock:services[4].replicas.max: replicas.max (2) must be at least replicas.min (3)"
+    assert (
+        message == f"{SOURCE}: crossdock:services[4].replicas.max: replicas.max (2) must be at least replicas.min (3)"
+    )
 
 
 @pytest.mark.parametrize("image", ["registry.example/reporting-api", "registry.example/reporting-api:latest"])
@@ -113,7 +125,10 @@ def test_public_service_needs_hostname_and_certificate():
         "and canary URL)"
     )
     message = error_for(lambda ns: ns["cluster"].pop("certificateArn"))
-    assert message == f"{SOURCE}: crossdock:cluster.certificateArn: public services need an ACM certificate ARN for their HTTPS listener"
+    assert (
+        message
+        == f"{SOURCE}: crossdock:cluster.certificateArn: public services need an ACM certificate ARN for their HTTPS listener"
+    )
 
 
 def test_internal_service_takes_no_hostname():
@@ -141,9 +156,13 @@ def test_derived_names_fit_aws_limits():
 
 def test_duplicate_service_names():
     message = error_for(lambda ns: service(ns, "analytics-exporter").update(name="reporting-api"))
-    assert message == f"{SOURCE}: crossdock:services[5].name: duplicate name 'reporting-api' (already used by services[4])"
+    assert (
+        message == f"{SOURCE}: crossdock:services[5].name: duplicate name 'reporting-api' (already used by services[4])"
+    )
 
 
 def test_unknown_service_key_suggests_the_right_one():
     message = error_for(lambda ns: service(ns, "reporting-api").update(healthpath="/ready"))
-    assert message.startswith(f"{SOURCE}: crossdock:services[4].healthpath: unknown key 'healthpath'; did you mean 'healthPath'?")
+    assert message.startswith(
+        f"{SOURCE}: crossdock:services[4].healthpath: unknown key 'healthpath'; did you mean 'healthPath'?"
+    )

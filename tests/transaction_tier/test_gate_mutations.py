@@ -60,7 +60,12 @@ def mutated():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(k8s.policy.v1, "PodDisruptionBudget", without_billing_pdb)
         plan = run_callable(
-            program, config=stack.config, secret_keys=stack.secret_keys, project="crossdock", stack="prod", project_dir=ROOT
+            program,
+            config=stack.config,
+            secret_keys=stack.secret_keys,
+            project="crossdock",
+            stack="prod",
+            project_dir=ROOT,
         )
     return plan, check_plan(plan, ROOT, CheckOptions())
 

@@ -42,8 +42,18 @@ def deployment(replicas=3.0, labels=POD_LABELS, containers=None, **pod_overrides
     pod = {
         "securityContext": {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}},
         "topologySpreadConstraints": [
-            {"maxSkew": 1.0, "topologyKey": k.ZONE_KEY, "whenUnsatisfiable": "DoNotSchedule", "labelSelector": selector},
-            {"maxSkew": 1.0, "topologyKey": k.HOST_KEY, "whenUnsatisfiable": "ScheduleAnyway", "labelSelector": selector},
+            {
+                "maxSkew": 1.0,
+                "topologyKey": k.ZONE_KEY,
+                "whenUnsatisfiable": "DoNotSchedule",
+                "labelSelector": selector,
+            },
+            {
+                "maxSkew": 1.0,
+                "topologyKey": k.HOST_KEY,
+                "whenUnsatisfiable": "ScheduleAnyway",
+                "labelSelector": selector,
+            },
         ],
         "containers": containers if containers is not None else [container()],
     }
@@ -102,7 +112,10 @@ def test_production_config_flag_and_unknown_replicas():
 
 
 def test_autoscaler_minimum_counts_too():
-    hpa = {"metadata": {"name": "shipment-api", "namespace": NS, "labels": POD_LABELS}, "spec": {"minReplicas": 2.0, "maxReplicas": 9.0}}
+    hpa = {
+        "metadata": {"name": "shipment-api", "namespace": NS, "labels": POD_LABELS},
+        "spec": {"minReplicas": 2.0, "maxReplicas": 9.0},
+    }
     assert check(k.REPLICAS, hpa, k.HPA) == [
         'HorizontalPodAutoscaler "real-time-fulfillment/shipment-api" may scale down to 2 replicas; '
         "real-time-fulfillment workloads in production need at least 3"
@@ -147,7 +160,10 @@ def pdb(namespace=NS, match=None, expressions=None):
         selector["matchExpressions"] = expressions
     return policy_resource(
         k.PDB,
-        {"metadata": {"name": "shipment-api", "namespace": namespace}, "spec": {"maxUnavailable": 1.0, "selector": selector}},
+        {
+            "metadata": {"name": "shipment-api", "namespace": namespace},
+            "spec": {"maxUnavailable": 1.0, "selector": selector},
+        },
         name="prod-shipment-api-pdb",
     )
 
@@ -158,10 +174,21 @@ def workload():
 
 def test_pdb_matching_the_pod_labels_passes():
     assert violations(k.DISRUPTION_BUDGET, [workload(), pdb()]) == []
-    assert violations(
-        k.DISRUPTION_BUDGET,
-        [workload(), pdb(match={}, expressions=[{"key": "crossdock.io/criticality", "operator": "In", "values": ["real-time-fulfillment"]}])],
-    ) == []
+    assert (
+        violations(
+            k.DISRUPTION_BUDGET,
+            [
+                workload(),
+                pdb(
+                    match={},
+                    expressions=[
+                        {"key": "crossdock.io/criticality", "operator": "In", "values": ["real-time-fulfillment"]}
+                    ],
+                ),
+            ],
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize(
@@ -170,7 +197,14 @@ def test_pdb_matching_the_pod_labels_passes():
         [],
         [pdb(namespace="near-real-time-integration")],
         [pdb(match={"app.kubernetes.io/name": "label-printer"})],
-        [pdb(match={}, expressions=[{"key": "crossdock.io/criticality", "operator": "NotIn", "values": ["real-time-fulfillment"]}])],
+        [
+            pdb(
+                match={},
+                expressions=[
+                    {"key": "crossdock.io/criticality", "operator": "NotIn", "values": ["real-time-fulfillment"]}
+                ],
+            )
+        ],
     ],
     ids=["missing", "other-namespace", "other-labels", "expression-excludes"],
 )
@@ -233,7 +267,9 @@ def namespace(name=NS):
 
 
 def in_ns(resource_type, name, spec, ns=NS):
-    return policy_resource(resource_type, {"metadata": {"name": name, "namespace": ns}, "spec": spec}, name=f"{ns}-{name}")
+    return policy_resource(
+        resource_type, {"metadata": {"name": name, "namespace": ns}, "spec": spec}, name=f"{ns}-{name}"
+    )
 
 
 DENY = {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
@@ -250,7 +286,13 @@ def test_default_deny_compliant():
     [
         [],
         [in_ns(k.NETWORK_POLICY, "ingress-only", {"podSelector": {}, "policyTypes": ["Ingress"]})],
-        [in_ns(k.NETWORK_POLICY, "one-app", {"podSelector": {"matchLabels": {"app": "x"}}, "policyTypes": ["Ingress", "Egress"]})],
+        [
+            in_ns(
+                k.NETWORK_POLICY,
+                "one-app",
+                {"podSelector": {"matchLabels": {"app": "x"}}, "policyTypes": ["Ingress", "Egress"]},
+            )
+        ],
         [in_ns(k.NETWORK_POLICY, "allow-all", {**DENY, "ingress": [{}]})],
         [in_ns(k.NETWORK_POLICY, "default-deny", DENY, ns="other")],
     ],
@@ -290,7 +332,12 @@ def ingress(**annotation_overrides) -> dict:
     notes.update(annotation_overrides)
     notes = {key: value for key, value in notes.items() if value is not None}
     return {
-        "metadata": {"name": "shipment-api", "namespace": NS, "labels": {"crossdock.io/tier": "production"}, "annotations": notes},
+        "metadata": {
+            "name": "shipment-api",
+            "namespace": NS,
+            "labels": {"crossdock.io/tier": "production"},
+            "annotations": notes,
+        },
         "spec": {"ingressClassName": "alb"},
     }
 

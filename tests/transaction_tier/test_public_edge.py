@@ -70,7 +70,10 @@ def test_web_acl_rate_limit_comes_from_config_and_big_payloads_are_only_counted(
     rules = {rule["name"]: rule for rule in acl["rules"]}
     # The edge's own rules first; registered pool tenants' rate rules follow (components/tenant_pool.py).
     assert [rule["name"] for rule in acl["rules"][:4]] == [
-        "aws-ip-reputation", "rate-limit-per-client-ip", "aws-known-bad-inputs", "aws-common"
+        "aws-ip-reputation",
+        "rate-limit-per-client-ip",
+        "aws-known-bad-inputs",
+        "aws-common",
     ]
     assert all(rule["name"].startswith("tenant-") and rule["priority"] >= 100 for rule in acl["rules"][4:])
     assert rules["rate-limit-per-client-ip"]["statement"] == {
@@ -83,7 +86,9 @@ def test_web_acl_rate_limit_comes_from_config_and_big_payloads_are_only_counted(
     dev = record_edge(DEV)
     dev_rules = dev[("aws:wafv2/webAcl:WebAcl", "dev-transaction-edge-waf")].inputs["rules"]
     assert dev_rules[1]["statement"]["rateBasedStatement"]["limit"] == 2000
-    logging = prod[("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "prod-transaction-edge-waf-logging")]
+    logging = prod[
+        ("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "prod-transaction-edge-waf-logging")
+    ]
     group = prod[("aws:cloudwatch/logGroup:LogGroup", "prod-transaction-edge-waf-logs")]
     assert group.inputs["name"] == "aws-waf-logs-prod-edge"
     assert logging.inputs["logDestinationConfigs"] == [group.outputs["arn"]]
@@ -131,8 +136,12 @@ def test_ingress_is_https_only_protected_logged_and_behind_the_web_acl(prod):
         ],
     }
     dev = record_edge(DEV)
-    attributes = dev[("kubernetes:networking.k8s.io/v1:Ingress", "dev-shipment-api-ingress")].inputs["metadata"]["annotations"]
-    assert attributes["alb.ingress.kubernetes.io/load-balancer-attributes"].startswith("deletion_protection.enabled=false,")
+    attributes = dev[("kubernetes:networking.k8s.io/v1:Ingress", "dev-shipment-api-ingress")].inputs["metadata"][
+        "annotations"
+    ]
+    assert attributes["alb.ingress.kubernetes.io/load-balancer-attributes"].startswith(
+        "deletion_protection.enabled=false,"
+    )
 
 
 def test_load_balancer_alarms_use_the_dimension_of_the_controller_made_alb(prod):
@@ -142,7 +151,10 @@ def test_load_balancer_alarms_use_the_dimension_of_the_controller_made_alb(prod)
     assert dimension.startswith("app/prod-shipment-api/") and len(dimension.rsplit("/", 1)[1]) == 16
     assert [q["id"] for q in rate["metricQueries"]] == ["target5xx", "elb5xx", "requests", "rate"]
     assert [q.get("metric", {}).get("metricName") for q in rate["metricQueries"]] == [
-        "HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count", "RequestCount", None
+        "HTTPCode_Target_5XX_Count",
+        "HTTPCode_ELB_5XX_Count",
+        "RequestCount",
+        None,
     ]
     assert rate["metricQueries"][3] == {
         "id": "rate",
@@ -150,7 +162,11 @@ def test_load_balancer_alarms_use_the_dimension_of_the_controller_made_alb(prod)
         "label": "5xx rate (%)",
         "returnData": True,
     }
-    assert (rate["threshold"], rate["comparisonOperator"], rate["treatMissingData"]) == (5, "GreaterThanThreshold", "breaching")
+    assert (rate["threshold"], rate["comparisonOperator"], rate["treatMissingData"]) == (
+        5,
+        "GreaterThanThreshold",
+        "breaching",
+    )
     assert rate["alarmActions"] == rate["okActions"] == [TOPICS[Severity.CRITICAL]]
     assert rate["tags"]["runbook"] == "public-endpoint-errors" and rate["tags"]["load-balancer"] == "prod-shipment-api"
     latency = prod[(ALARM, "prod-shipment-api-target-response-time")].inputs
@@ -165,7 +181,9 @@ def test_canary_checks_the_public_health_path_with_an_inline_script(prod):
     role = prod[("aws:iam/role:Role", "prod-shipment-api-canary-role")]
     assert canary["name"] == "prod-shipment-api"
     assert canary["runtimeVersion"] == "syn-python-selenium-12.0" and canary["handler"] == "canary.handler"
-    assert canary["runConfig"]["environmentVariables"] == {"CHECK_URL": "https://shipments.crossdock.example.com/healthz"}
+    assert canary["runConfig"]["environmentVariables"] == {
+        "CHECK_URL": "https://shipments.crossdock.example.com/healthz"
+    }
     assert canary["schedule"] == {"expression": "rate(5 minutes)"}
     assert (canary["s3Bucket"], canary["s3Key"]) == ("prod-audit", "canaries/prod/shipment-api/canary.zip")
     assert canary["artifactS3Location"] == "s3://prod-audit/canaries/prod/shipment-api/runs/"
@@ -187,9 +205,14 @@ def test_canary_role_is_scoped_to_its_prefix_and_log_group(prod):
         "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/cwsyn-prod-shipment-api-*",
         "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/cwsyn-prod-shipment-api-*:*",
     ]
-    assert by_sid["PublishCanaryMetrics"]["Condition"] == {"StringEquals": {"cloudwatch:namespace": "CloudWatchSynthetics"}}
+    assert by_sid["PublishCanaryMetrics"]["Condition"] == {
+        "StringEquals": {"cloudwatch:namespace": "CloudWatchSynthetics"}
+    }
     # Only read and metric actions stay on "*".
-    assert {s["Sid"] for s in policy["Statement"] if s["Resource"] == "*"} == {"ListBucketsForSynthetics", "PublishCanaryMetrics"}
+    assert {s["Sid"] for s in policy["Statement"] if s["Resource"] == "*"} == {
+        "ListBucketsForSynthetics",
+        "PublishCanaryMetrics",
+    }
 
 
 def test_canary_names_fit_synthetics_21_character_limit():

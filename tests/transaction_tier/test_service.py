@@ -88,7 +88,12 @@ def test_deployment_scheduling_follows_the_tier(recorded):
             "whenUnsatisfiable": "DoNotSchedule" if real_time else "ScheduleAnyway",
             "labelSelector": selector,
         },
-        {"maxSkew": 1, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "ScheduleAnyway", "labelSelector": selector},
+        {
+            "maxSkew": 1,
+            "topologyKey": "kubernetes.io/hostname",
+            "whenUnsatisfiable": "ScheduleAnyway",
+            "labelSelector": selector,
+        },
     ]
     if real_time:
         assert pod["nodeSelector"] == {"crossdock.io/node-pool": "real-time-fulfillment"}
@@ -164,9 +169,15 @@ def test_pdb_hpa_and_service_select_the_pods(recorded):
     assert (hpa["minReplicas"], hpa["maxReplicas"]) == (service.replicas.min, service.replicas.max)
     target = 60 if criticality == "real-time-fulfillment" else 70
     assert hpa["metrics"] == [
-        {"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": target}}}
+        {
+            "type": "Resource",
+            "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": target}},
+        }
     ]
-    assert hpa["behavior"] == {"scaleUp": {"stabilizationWindowSeconds": 0}, "scaleDown": {"stabilizationWindowSeconds": 300}}
+    assert hpa["behavior"] == {
+        "scaleUp": {"stabilizationWindowSeconds": 0},
+        "scaleDown": {"stabilizationWindowSeconds": 300},
+    }
 
 
 def test_network_policy_opens_only_what_the_service_needs(recorded):
@@ -191,7 +202,10 @@ def test_network_policy_opens_only_what_the_service_needs(recorded):
 
 def test_environment_carries_queue_urls_and_database_endpoint():
     _, records = record_service("shipment-api")
-    env = {v["name"]: v["value"] for v in records[(DEPLOYMENT, "prod-shipment-api")].inputs["spec"]["template"]["spec"]["containers"][0]["env"]}
+    env = {
+        v["name"]: v["value"]
+        for v in records[(DEPLOYMENT, "prod-shipment-api")].inputs["spec"]["template"]["spec"]["containers"][0]["env"]
+    }
     assert env == {
         "SERVICE_NAME": "shipment-api",
         "CROSSDOCK_ENVIRONMENT": "prod",
@@ -206,7 +220,10 @@ def test_environment_carries_queue_urls_and_database_endpoint():
         "DATABASE_AUTH": "iam",
     }
     _, records = record_service("reporting-api")
-    env = {v["name"]: v["value"] for v in records[(DEPLOYMENT, "prod-reporting-api")].inputs["spec"]["template"]["spec"]["containers"][0]["env"]}
+    env = {
+        v["name"]: v["value"]
+        for v in records[(DEPLOYMENT, "prod-reporting-api")].inputs["spec"]["template"]["spec"]["containers"][0]["env"]
+    }
     assert env["DATABASE_HOST"] == "prod-reporting.cluster-ro.example"  # read access: the reader endpoint
 
 

@@ -19,7 +19,12 @@ DB_USER = f"arn:aws:rds-db:us-east-1:{ACCOUNT}:dbuser:cluster-ABC/orders_app"
 WHO = 'service role "prod-label-printer" (service label-printer)'
 
 
-def trust(subject="system:serviceaccount:real-time-fulfillment:label-printer", audience="sts.amazonaws.com", principal=None, action="sts:AssumeRoleWithWebIdentity"):
+def trust(
+    subject="system:serviceaccount:real-time-fulfillment:label-printer",
+    audience="sts.amazonaws.com",
+    principal=None,
+    action="sts:AssumeRoleWithWebIdentity",
+):
     return json.dumps(
         {
             "Version": "2012-10-17",
@@ -61,12 +66,28 @@ ANALYTICS_KEY = key("prod-security-analytics-key", "analytics")
 
 def statements(*extra):
     return [
-        {"Sid": "ConsumeQueues", "Effect": "Allow", "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage",
-         "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"], "Resource": [LABELS]},
+        {
+            "Sid": "ConsumeQueues",
+            "Effect": "Allow",
+            "Action": [
+                "sqs:ReceiveMessage",
+                "sqs:DeleteMessage",
+                "sqs:ChangeMessageVisibility",
+                "sqs:GetQueueAttributes",
+            ],
+            "Resource": [LABELS],
+        },
         {"Sid": "ProduceQueues", "Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": [CONFIRMATIONS]},
         {"Sid": "ConnectAsServiceUser", "Effect": "Allow", "Action": "rds-db:connect", "Resource": DB_USER},
-        {"Sid": "DecryptQueueMessages", "Effect": "Allow", "Action": "kms:Decrypt",
-         "Resource": ["arn:aws:kms:us-east-1:123456789012:key/payloads", "arn:aws:kms:us-east-1:123456789012:key/tx"]},
+        {
+            "Sid": "DecryptQueueMessages",
+            "Effect": "Allow",
+            "Action": "kms:Decrypt",
+            "Resource": [
+                "arn:aws:kms:us-east-1:123456789012:key/payloads",
+                "arn:aws:kms:us-east-1:123456789012:key/tx",
+            ],
+        },
         *extra,
     ]
 
@@ -74,7 +95,10 @@ def statements(*extra):
 def role_policy(target, document_statements, keys=(PAYLOADS_KEY, TRANSACTIONAL_KEY)):
     return policy_resource(
         svc.ROLE_POLICY,
-        {"name": "prod-label-printer-access", "policy": json.dumps({"Version": "2012-10-17", "Statement": document_statements})},
+        {
+            "name": "prod-label-printer-access",
+            "policy": json.dumps({"Version": "2012-10-17", "Statement": document_statements}),
+        },
         name="prod-label-printer-identity-access",
         property_dependencies={"role": [target], "policy": list(keys)},
     )
@@ -94,7 +118,12 @@ def test_declared_resources_pass():
 
 def test_roles_without_a_service_tag_are_not_service_roles():
     other = policy_resource(svc.ROLE, {"name": "ops", "tags": {"owner": "x"}}, name="ops")
-    assert violations(svc.DECLARED_RESOURCES, stack([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}], target=other)) == []
+    assert (
+        violations(
+            svc.DECLARED_RESOURCES, stack([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}], target=other)
+        )
+        == []
+    )
 
 
 def test_sqs_star_on_a_declared_queue_fails():
@@ -147,9 +176,25 @@ def test_untraceable_key_arn_fails():
 
 
 def test_inline_policy_and_managed_attachments_are_checked():
-    inline = role(inlinePolicies=[{"name": "extra", "policy": json.dumps({"Statement": [
-        {"Sid": "Logs", "Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:x"}
-    ]})}])
+    inline = role(
+        inlinePolicies=[
+            {
+                "name": "extra",
+                "policy": json.dumps(
+                    {
+                        "Statement": [
+                            {
+                                "Sid": "Logs",
+                                "Effect": "Allow",
+                                "Action": "logs:PutLogEvents",
+                                "Resource": f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:x",
+                            }
+                        ]
+                    }
+                ),
+            }
+        ]
+    )
     attachment = policy_resource(
         svc.ATTACHMENT,
         {"role": "prod-label-printer", "policyArn": "arn:aws:iam::aws:policy/AmazonSQSFullAccess"},
@@ -170,7 +215,9 @@ def test_inline_policy_and_managed_attachments_are_checked():
 
 def trust_violations(document):
     props = {"name": "prod-label-printer", "assumeRolePolicy": document, "tags": {"service": "label-printer"}}
-    return violations(svc.SERVICE_ACCOUNT_TRUST, resource_args(svc.ROLE, props, name="prod-label-printer-identity-role"))
+    return violations(
+        svc.SERVICE_ACCOUNT_TRUST, resource_args(svc.ROLE, props, name="prod-label-printer-identity-role")
+    )
 
 
 def test_trust_of_the_service_account_passes():
@@ -180,18 +227,23 @@ def test_trust_of_the_service_account_passes():
 @pytest.mark.parametrize(
     ("document", "problem"),
     [
-        (trust(subject="system:serviceaccount:real-time-fulfillment:shipment-api"),
-         'does not pin the subject (StringEquals <issuer>:sub) to the "label-printer" service account'),
-        (trust(audience="sts.example.com"), 'does not pin the audience (StringEquals <issuer>:aud) to "sts.amazonaws.com"'),
-        (trust(action=["sts:AssumeRoleWithWebIdentity", "sts:TagSession"]),
-         "allows actions other than sts:AssumeRoleWithWebIdentity"),
+        (
+            trust(subject="system:serviceaccount:real-time-fulfillment:shipment-api"),
+            'does not pin the subject (StringEquals <issuer>:sub) to the "label-printer" service account',
+        ),
+        (
+            trust(audience="sts.example.com"),
+            'does not pin the audience (StringEquals <issuer>:aud) to "sts.amazonaws.com"',
+        ),
+        (
+            trust(action=["sts:AssumeRoleWithWebIdentity", "sts:TagSession"]),
+            "allows actions other than sts:AssumeRoleWithWebIdentity",
+        ),
     ],
     ids=["other-service-account", "other-audience", "extra-action"],
 )
 def test_trust_that_is_too_wide_fails(document, problem):
-    assert trust_violations(document) == [
-        f"trust policy statement #1 of service role for label-printer {problem}"
-    ]
+    assert trust_violations(document) == [f"trust policy statement #1 of service role for label-printer {problem}"]
 
 
 def test_trust_of_an_aws_principal_fails():

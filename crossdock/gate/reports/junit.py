@@ -20,7 +20,9 @@ def render_junit(result: GateResult) -> str:
     flagged_rules = set()
     for finding in findings:
         flagged_rules.add(finding.rule)
-        case = ET.SubElement(suite, "testcase", classname=f"crossdock.{finding.rule}", name=f"{finding.name} ({finding.type})")
+        case = ET.SubElement(
+            suite, "testcase", classname=f"crossdock.{finding.rule}", name=f"{finding.name} ({finding.type})"
+        )
         text = f"{finding.message}\n{finding.urn}\n{finding.file or ''}:{finding.line or ''}\n{finding.remediation}"
         if finding.waived:
             ET.SubElement(case, "skipped", message=f"waived: {finding.reason}")

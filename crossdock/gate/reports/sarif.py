@@ -62,7 +62,10 @@ def _location(finding, project_dir: Path | None = None) -> dict:
     physical: dict = {"artifactLocation": {"uri": _artifact_uri(finding.file or "Pulumi.yaml", project_dir)}}
     if finding.line:
         physical["region"] = {"startLine": finding.line}
-    return {"physicalLocation": physical, "logicalLocations": [{"name": finding.name, "fullyQualifiedName": finding.urn}]}
+    return {
+        "physicalLocation": physical,
+        "logicalLocations": [{"name": finding.name, "fullyQualifiedName": finding.urn}],
+    }
 
 
 def _artifact_uri(file: str, project_dir: Path | None) -> str:

@@ -23,7 +23,9 @@ elif mode == "usererror":
 
 def tag_queues(args: pulumi.ResourceTransformArgs):
     if args.type_ == "aws:sqs/queue:Queue":
-        return pulumi.ResourceTransformResult({**args.props, "tags": {**(args.props.get("tags") or {}), "managed-by": "transform"}}, args.opts)
+        return pulumi.ResourceTransformResult(
+            {**args.props, "tags": {**(args.props.get("tags") or {}), "managed-by": "transform"}}, args.opts
+        )
     return None
 
 

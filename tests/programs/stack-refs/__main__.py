@@ -12,7 +12,9 @@ if role == "network":
     pulumi.export("zones", ["eu-west-1a", "eu-west-1b"])
     pulumi.export("db_password", pulumi.Output.secret("correct-horse"))
 else:
-    references = [pulumi.StackReference(f"ref-{i}", stack_name=name) for i, name in enumerate(config.require_object("references"))]
+    references = [
+        pulumi.StackReference(f"ref-{i}", stack_name=name) for i, name in enumerate(config.require_object("references"))
+    ]
     network = references[0]
     subnet = aws.ec2.Subnet(
         "app",
