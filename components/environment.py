@@ -14,6 +14,7 @@ import pulumi_aws as aws
 
 from components.data_tier import DataTier, DataTierArgs
 from components.disaster_recovery import DisasterRecovery, DisasterRecoveryArgs, ReplicatedBucket
+from components.incident_response import IncidentResponse, IncidentResponseArgs
 from components.integration_queue import IntegrationQueue, IntegrationQueueArgs
 from components.network import Network, NetworkArgs
 from components.observability import Observability, ObservabilityArgs
@@ -22,7 +23,7 @@ from components.security import SecurityBaseline, SecurityBaselineArgs
 from components.tags import base_tags, data_store_tags
 from components.tenant_pool import TenantPool, TenantPoolArgs
 from components.transaction_tier import TransactionTier, TransactionTierArgs
-from crossdock.config.schema import StackConfig
+from crossdock.config.schema import Severity, StackConfig
 
 
 @dataclass
@@ -178,6 +179,17 @@ class Environment(pulumi.ComponentResource):
             opts=child,
         )
 
+        # What responders act with: runbook roles, break-glass, replay ledger, audit log, deploy freeze.
+        self.incident_response = IncidentResponse(
+            f"{name}-incident",
+            IncidentResponseArgs(
+                config=config,
+                operations_key_arn=self.security.operations_key_arn,
+                critical_topic_arn=self.security.alert_topic_arns[Severity.CRITICAL],
+            ),
+            opts=child,
+        )
+
         self.outputs = self._outputs()
         self.register_outputs(self.outputs)
 
@@ -243,6 +255,14 @@ class Environment(pulumi.ComponentResource):
             # What silo tenant stacks read through their StackReference (see components/tenant_silo.py).
             "tier": self._config.environment.tier.value,
             "kubeconfig": self.transaction_tier.cluster.kubeconfig if self.transaction_tier else None,
+            "incident_response": {
+                "ledger_table_name": self.incident_response.ledger_table_name,
+                "audit_log_group_name": self.incident_response.audit_log_group_name,
+                "freeze_parameter_name": self.incident_response.freeze_parameter_name,
+                "runbook_role_arns": self.incident_response.runbook_role_arns,
+                "responder_role_arn": self.incident_response.responder_role_arn,
+                "break_glass_role_arn": self.incident_response.break_glass_role_arn,
+            },
             "tenancy": None
             if self.tenancy is None
             else {

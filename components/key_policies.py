@@ -44,7 +44,7 @@ def data_key_policy(partition: pulumi.Input[str], account_id: pulumi.Input[str])
 def operations_key_policy(
     partition: pulumi.Input[str], account_id: pulumi.Input[str], region: pulumi.Input[str]
 ) -> pulumi.Output[str]:
-    """The operations key encrypts log groups and alert topics that CloudWatch writes to."""
+    """The operations key encrypts log groups and alert topics that CloudWatch and EventBridge write to."""
     return pulumi.Output.json_dumps(
         {
             "Version": "2012-10-17",
@@ -71,9 +71,10 @@ def operations_key_policy(
                     },
                 },
                 {
+                    # EventBridge delivers the break-glass notification to the critical topic.
                     "Sid": "CloudWatchAlarmsPublishToEncryptedTopics",
                     "Effect": "Allow",
-                    "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                    "Principal": {"Service": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]},
                     "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
                     "Resource": "*",
                     "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
@@ -84,15 +85,16 @@ def operations_key_policy(
 
 
 def alert_topic_policy(topic_arn: pulumi.Input[str], account_id: pulumi.Input[str]) -> pulumi.Output[str]:
-    """Only CloudWatch alarms of this account publish; nothing reaches the topic without TLS."""
+    """Only CloudWatch alarms and EventBridge rules of this account publish; nothing reaches the topic without TLS."""
     return pulumi.Output.json_dumps(
         {
             "Version": "2012-10-17",
             "Statement": [
                 {
+                    # Alarms, and the EventBridge rule that reports break-glass sessions.
                     "Sid": "CloudWatchAlarmsPublish",
                     "Effect": "Allow",
-                    "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                    "Principal": {"Service": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]},
                     "Action": "sns:Publish",
                     "Resource": topic_arn,
                     "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},

@@ -369,6 +369,70 @@ register(
 )
 
 
+# -- runbook (incident runbooks) ----------------------------------------------------------------
+
+
+def _runbook_arguments(parser: argparse.ArgumentParser) -> None:
+    from crossdock.runbook.cli import add_arguments
+
+    add_arguments(parser)
+
+
+def _runbook_command(args: argparse.Namespace) -> int:
+    from crossdock.runbook.cli import run
+
+    return run(args)
+
+
+register(
+    Command(
+        name="runbook",
+        help="incident runbooks: `runbook list`, `runbook show NAME`, `runbook run NAME --stack STACK`",
+        description=(
+            "Pre-approved incident runbooks (runbooks/): queue-replay, db-failover, rotate-credentials, "
+            "isolate-tenant, release-tenant, freeze-deploys, unfreeze-deploys. `run` is a dry run unless --execute "
+            "(which needs --reason); targets come from the stack's names and tags; every run appends an audit record. "
+            "Exit codes: 0 done or a clean dry run; 1 stopped by a precondition or stop condition; 2 bad input "
+            "(unknown runbook or stack, bad parameter, missing or ambiguous target)."
+        ),
+        add_arguments=_runbook_arguments,
+        run=_runbook_command,
+    )
+)
+
+
+# -- emulate (the stack inside moto) ------------------------------------------------------------
+
+
+def _emulate_arguments(parser: argparse.ArgumentParser) -> None:
+    from crossdock.emulate.cli import add_arguments
+
+    add_arguments(parser)
+
+
+def _emulate_command(args: argparse.Namespace) -> int:
+    from crossdock.emulate.cli import run
+
+    return run(args)
+
+
+register(
+    Command(
+        name="emulate",
+        help="create the stack's stateful resources, from the offline plan, in an emulated AWS (moto)",
+        description=(
+            "Plan STACK offline and create its queues, DLQs, topics, alarms, buckets, Aurora clusters and global "
+            "clusters, secrets, IAM roles, web ACLs, the replay ledger, the deploy-freeze parameter and log groups in "
+            "moto, with the plan's names, tags and settings. Without --endpoint-url it serves them on 127.0.0.1:PORT "
+            "until Ctrl-C; with --endpoint-url it fills a running moto server and exits. Runbooks rehearse against it "
+            "with --endpoint-url. Exit codes: 0 ok; 2 bad input (unknown stack, bad option, no server at the URL)."
+        ),
+        add_arguments=_emulate_arguments,
+        run=_emulate_command,
+    )
+)
+
+
 # -- entry point ----------------------------------------------------------------------------
 
 

@@ -48,6 +48,10 @@ def test_prod_composes_every_component_and_the_dr_provider(prod):
             ("crossdock:observability:Observability", "prod-observability"),
             ("crossdock:transaction:TransactionTier", "prod-transaction"),
             ("crossdock:tenant:TenantPool", "prod-tenancy"),  # prod registers tenants (docs/tenancy.md)
+            (
+                "crossdock:incident:IncidentResponse",
+                "prod-incident",
+            ),  # runbook roles, ledger, freeze (docs/runbooks.md)
         ]
         + [
             ("crossdock:messaging:IntegrationQueue", f"prod-{q}")

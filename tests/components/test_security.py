@@ -107,13 +107,15 @@ def test_alert_topic_per_severity_encrypted_with_subscriptions_from_config(prod)
     assert dr_topic.inputs["kmsMasterKeyId"] == prod[(REPLICA, "prod-security-operations-key-dr")].outputs["arn"]
 
 
-def test_topic_policy_lets_only_cloudwatch_of_this_account_publish_and_denies_plain_http(prod):
+def test_topic_policy_lets_only_cloudwatch_and_eventbridge_of_this_account_publish_and_denies_plain_http(prod):
     topic = prod[(TOPIC, "prod-security-alerts-critical")]
     policy = json.loads(
         prod[("aws:sns/topicPolicy:TopicPolicy", "prod-security-alerts-critical-policy")].inputs["policy"]
     )
     allow, deny = policy["Statement"]
-    assert allow["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    # EventBridge: the break-glass rule notifies the critical topic (components/incident_response.py).
+    assert allow["Principal"] == {"Service": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]}
+    assert allow["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
     assert allow["Resource"] == topic.outputs["arn"]
     assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
 

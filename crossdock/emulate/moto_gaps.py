@@ -1,0 +1,117 @@
+"""The APIs moto 5.2.5 lacks that the runbooks call, added once to moto's own backends.
+
+Every gap is listed in docs/runbooks.md. `install()` is idempotent and patches moto's
+classes, so it applies both to in-process `mock_aws` and to a moto server started in
+this process (`crossdock emulate`); a moto server started elsewhere (`moto_server`)
+does not have these additions.
+
+- RDS `SwitchoverGlobalCluster` and `FailoverGlobalCluster`: moto has global clusters
+  but cannot move their writer. Both make the target secondary the writer and the old
+  primary a secondary (a switchover with no data loss; a failover with
+  `AllowDataLoss=true`, which AWS refuses otherwise while the primary answers).
+- RDS `CreateGlobalCluster` from an existing cluster leaves moto's source cluster
+  marked as a reader of the global cluster; AWS makes it the writer.
+
+Not gaps (moto has them, the runbooks use them as is): `FailoverDBCluster`, Secrets
+Manager replication and `StopReplicationToReplica`, `SetAlarmState` and stored metrics
+(CloudWatch never evaluates alarms by itself: tests and drills set alarm states).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_INSTALLED = False
+
+
+class GlobalClusterStateFault(Exception):
+    pass
+
+
+def install() -> None:
+    """Add the missing operations to moto's RDS backend and its response handler (once)."""
+    global _INSTALLED
+    if _INSTALLED:
+        return
+    from moto.core.responses import ActionResult
+    from moto.rds import models
+    from moto.rds.exceptions import InvalidParameterValue, RDSClientError
+    from moto.rds.responses import RDSResponse
+
+    backends = models.rds_backends
+    original_create_global = models.RDSBackend.create_global_cluster
+
+    def find_global(backend: Any, identifier: str) -> Any:
+        key = identifier.split(":")[-1].lower()
+        for regional in backends[backend.account_id].values():
+            if key in regional.global_clusters:
+                return regional.global_clusters[key]
+        raise RDSClientError("GlobalClusterNotFoundFault", f"Global cluster {identifier} not found.")
+
+    def move_writer(backend: Any, identifier: str, target: str) -> Any:
+        global_cluster = find_global(backend, identifier)
+        members = {member.db_cluster_arn: member for member in global_cluster.members}
+        if target not in members:
+            by_id = {member.db_cluster_identifier: member for member in global_cluster.members}
+            if target not in by_id:
+                raise InvalidParameterValue(f"{target} is not a member of global cluster {identifier}")
+            target = by_id[target].db_cluster_arn
+        new_writer = members[target]
+        if new_writer.is_writer:
+            raise InvalidParameterValue(f"{target} is already the writer of global cluster {identifier}")
+        for member in global_cluster.members:
+            member.is_writer = member is new_writer
+        # The writer first in the member list, as AWS reports it.
+        global_cluster.members.sort(key=lambda member: not member.is_writer)
+        return global_cluster
+
+    def switchover_global_cluster(self: Any, global_cluster_identifier: str, target_db_cluster_identifier: str) -> Any:
+        return move_writer(self, global_cluster_identifier, target_db_cluster_identifier)
+
+    def failover_global_cluster(
+        self: Any,
+        global_cluster_identifier: str,
+        target_db_cluster_identifier: str,
+        allow_data_loss: bool = False,
+        switchover: bool = False,
+    ) -> Any:
+        if not allow_data_loss and not switchover:
+            raise InvalidParameterValue("Specify AllowDataLoss or Switchover to fail over a global cluster.")
+        return move_writer(self, global_cluster_identifier, target_db_cluster_identifier)
+
+    def create_global_cluster(self: Any, *args: Any, **kwargs: Any) -> Any:
+        global_cluster = original_create_global(self, *args, **kwargs)
+        if len(global_cluster.members) == 1:
+            global_cluster.members[0].is_writer = True
+        return global_cluster
+
+    def switchover_response(self: Any) -> Any:
+        cluster = self.global_backend.switchover_global_cluster(
+            global_cluster_identifier=self.params["GlobalClusterIdentifier"],
+            target_db_cluster_identifier=self.params["TargetDbClusterIdentifier"],
+        )
+        return ActionResult({"GlobalCluster": cluster})
+
+    def failover_response(self: Any) -> Any:
+        cluster = self.global_backend.failover_global_cluster(
+            global_cluster_identifier=self.params["GlobalClusterIdentifier"],
+            target_db_cluster_identifier=self.params["TargetDbClusterIdentifier"],
+            allow_data_loss=bool(self.params.get("AllowDataLoss")),
+            switchover=bool(self.params.get("Switchover")),
+        )
+        return ActionResult({"GlobalCluster": cluster})
+
+    models.RDSBackend.switchover_global_cluster = switchover_global_cluster
+    models.RDSBackend.failover_global_cluster = failover_global_cluster
+    models.RDSBackend.create_global_cluster = create_global_cluster
+    RDSResponse.switchover_global_cluster = switchover_response
+    RDSResponse.failover_global_cluster = failover_response
+    _INSTALLED = True
+
+
+# What docs/runbooks.md lists; a test keeps the two in step.
+GAPS = (
+    "rds:SwitchoverGlobalCluster",
+    "rds:FailoverGlobalCluster",
+    "rds:CreateGlobalCluster (source cluster becomes the writer)",
+)

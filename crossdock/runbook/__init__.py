@@ -1,0 +1,1 @@
+"""`crossdock runbook list|show|run`: the CLI over the runbooks/ package."""
