@@ -55,6 +55,7 @@ PERMISSIONS: dict[str, tuple[Grant, ...]] = {
         Grant(
             "MoveMessages",
             (
+                "sqs:ChangeMessageVisibility",
                 "sqs:DeleteMessage",
                 "sqs:GetQueueAttributes",
                 "sqs:GetQueueUrl",

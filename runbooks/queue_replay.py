@@ -95,6 +95,7 @@ class _Replay:
             "in_doubt": [],
             "remaining": None,
         }
+        self.left: list[dict] = []  # received and left in the DLQ: made visible again when the run ends
 
     # -- targets ------------------------------------------------------------------------------
     def resolve(self) -> None:
@@ -130,9 +131,11 @@ class _Replay:
     def _attributes(self, url: str) -> dict:
         return self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
 
-    def depth(self, url: str) -> int:
+    def depth(self, url: str, *, in_flight: bool = True) -> int:
+        """Messages in the queue: visible ones, plus (by default) those received and not yet deleted."""
         attributes = self._attributes(url)
-        return int(attributes.get("ApproximateNumberOfMessages", 0))
+        visible = int(attributes.get("ApproximateNumberOfMessages", 0))
+        return visible + (int(attributes.get("ApproximateNumberOfMessagesNotVisible", 0)) if in_flight else 0)
 
     # -- preconditions and stop conditions -------------------------------------------------------
     def alarm_states(self, names: list[str]) -> dict[str, str]:
@@ -159,7 +162,7 @@ class _Replay:
             )
 
     def check_backlog(self) -> None:
-        backlog = self.depth(self.source_url)
+        backlog = self.depth(self.source_url, in_flight=False)
         self.run.check(
             "source backlog under threshold",
             backlog <= self.max_backlog,
@@ -307,6 +310,7 @@ class _Replay:
                     break
                 carried = message.get("MessageAttributes", {}).get(contract.REPLAY_ID_ATTRIBUTE)
                 if carried:  # replayed before, failed again: it is back in the DLQ
+                    self.left.append(message)
                     self.result["returned"] += 1
                     item = self.dynamodb.get_item(
                         TableName=self.ledger, Key=self.ledger_key(carried["StringValue"]), ConsistentRead=True
@@ -316,6 +320,7 @@ class _Replay:
                     continue
                 reason = self.poison_reason(message)
                 if reason:
+                    self.left.append(message)
                     self.result["poison"].append({"message_id": message["MessageId"], "reason": reason})
                     continue
                 replay_id = self.replay_id(message)
@@ -329,6 +334,7 @@ class _Replay:
                     to_delete.append(message)  # delivered by an earlier run that stopped before deleting
                     self.result["skipped_already_replayed"] += 1
                 else:
+                    self.left.append(message)
                     self.result["in_doubt"].append({"message_id": message["MessageId"], "replay_id": replay_id})
             if to_send:
                 # Rate limit: a token bucket refilled at `rate` per second.
@@ -401,6 +407,19 @@ class _Replay:
     def renew_lock(self) -> None:
         self.take_lock()
 
+    def release_left(self) -> None:
+        """Messages left in place become visible again at once, as they were before the run."""
+        for start in range(0, len(self.left), BATCH):
+            chunk = self.left[start : start + BATCH]
+            self.sqs.change_message_visibility_batch(
+                QueueUrl=self.dlq_url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0}
+                    for i, m in enumerate(chunk)
+                ],
+            )
+        self.left = []
+
 
 def run(run: Run) -> dict:
     replay = _Replay(run)
@@ -428,6 +447,7 @@ def run(run: Run) -> dict:
         run.step("replay", "stopped", f"moved {replay.result['moved']} before stopping")
         raise
     finally:
+        replay.release_left()
         replay.release_lock()
     replay.result["remaining"] = replay.depth(replay.dlq_url)
     run.step(

@@ -17,9 +17,9 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from crossdock.engine import Plan
 from crossdock.emulate import moto_gaps
 from crossdock.emulate.build import Emulation, emulate_plan
+from crossdock.engine import Plan
 
 DUMMY_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 # moto's default account, which is also the account the offline engine plans with.

@@ -20,7 +20,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlparse
 
 from crossdock.engine import Plan, Resource, is_unknown
@@ -120,7 +120,7 @@ def _metric_query(query: dict) -> dict:
 
 
 class _Builder:
-    ORDER = (
+    ORDER: ClassVar[tuple[str, ...]] = (
         "aws:sns/topic:Topic",
         "aws:sqs/queue:Queue",
         "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy",
@@ -199,7 +199,7 @@ class _Builder:
             Name=r.outputs.get("name") or r.name, Attributes=attributes, Tags=_tag_list(_tags(r))
         )
 
-    QUEUE_ATTRIBUTES = {
+    QUEUE_ATTRIBUTES: ClassVar[dict[str, str]] = {
         "visibilityTimeoutSeconds": "VisibilityTimeout",
         "messageRetentionSeconds": "MessageRetentionPeriod",
         "delaySeconds": "DelaySeconds",
@@ -532,7 +532,7 @@ class _Builder:
             Rule=rule, Targets=[{"Id": r.outputs.get("targetId") or r.name[:64], "Arn": r.inputs["arn"]}]
         )
 
-    ALARM_FIELDS = {
+    ALARM_FIELDS: ClassVar[dict[str, tuple[str, Any]]] = {
         "namespace": ("Namespace", str),
         "metricName": ("MetricName", str),
         "statistic": ("Statistic", str),

@@ -11,6 +11,9 @@ does not have these additions.
   `AllowDataLoss=true`, which AWS refuses otherwise while the primary answers).
 - RDS `CreateGlobalCluster` from an existing cluster leaves moto's source cluster
   marked as a reader of the global cluster; AWS makes it the writer.
+- Secrets Manager `StopReplicationToReplica`: promotes a replica secret to a standalone
+  secret in its region (what db-failover does when the primary region is down, since a
+  replica is read-only).
 
 Not gaps (moto has them, the runbooks use them as is): `FailoverDBCluster`, Secrets
 Manager replication and `StopReplicationToReplica`, `SetAlarmState` and stored metrics
@@ -101,6 +104,7 @@ def install() -> None:
         )
         return ActionResult({"GlobalCluster": cluster})
 
+    _install_secrets()
     models.RDSBackend.switchover_global_cluster = switchover_global_cluster
     models.RDSBackend.failover_global_cluster = failover_global_cluster
     models.RDSBackend.create_global_cluster = create_global_cluster
@@ -109,9 +113,42 @@ def install() -> None:
     _INSTALLED = True
 
 
+def _install_secrets() -> None:
+    import copy
+    import json
+
+    from moto.secretsmanager import models
+    from moto.secretsmanager.exceptions import InvalidRequestException, SecretNotFoundException
+    from moto.secretsmanager.responses import SecretsManagerResponse
+
+    def stop_replication_to_replica(self: Any, secret_id: str) -> str:
+        if secret_id not in self.secrets:
+            raise SecretNotFoundException()
+        replica = self.secrets[secret_id]
+        if not isinstance(replica, models.ReplicaSecret):
+            raise InvalidRequestException(f"{secret_id} is not a replica secret")
+        source = replica.source
+        standalone = copy.deepcopy(source)
+        standalone.region = replica.region
+        standalone.arn = replica.arn
+        standalone.replicas = []
+        source.replicas = [r for r in source.replicas if r.region != replica.region]
+        dict.pop(self.secrets, replica.arn, None)
+        self.secrets[standalone.arn] = standalone
+        return standalone.arn
+
+    def response(self: Any) -> str:
+        arn = self.backend.stop_replication_to_replica(self._get_param("SecretId"))
+        return json.dumps({"ARN": arn})
+
+    models.SecretsManagerBackend.stop_replication_to_replica = stop_replication_to_replica
+    SecretsManagerResponse.stop_replication_to_replica = response
+
+
 # What docs/runbooks.md lists; a test keeps the two in step.
 GAPS = (
     "rds:SwitchoverGlobalCluster",
     "rds:FailoverGlobalCluster",
     "rds:CreateGlobalCluster (source cluster becomes the writer)",
+    "secretsmanager:StopReplicationToReplica",
 )

@@ -7,6 +7,7 @@ left out on purpose: every run, dry or not, appends its audit record there.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -32,9 +33,9 @@ def account_state(clients: ClientFactory, regions: Iterable[str], *, skip_log_gr
     tables and their items, security groups and log groups, per region."""
     regions = list(regions)
     skip = set(skip_log_groups)
-    state: dict[str, Any] = {"iam": _iam(clients(("iam"), regions[0]))}
+    state: dict[str, Any] = {"iam": _iam(clients("iam", regions[0]))}
     for region in regions:
-        c = lambda service: clients(service, region)  # noqa: E731
+        c = functools.partial(_regional, clients, region)
         state[region] = {
             "sqs": _queues(c("sqs")),
             "alarms": _alarms(c("cloudwatch")),
@@ -48,6 +49,10 @@ def account_state(clients: ClientFactory, regions: Iterable[str], *, skip_log_gr
             "log_events": _log_events(c("logs"), skip),
         }
     return state
+
+
+def _regional(clients: ClientFactory, region: str, service: str) -> Any:
+    return clients(service, region)
 
 
 def _queues(sqs: Any) -> dict:

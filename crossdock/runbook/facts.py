@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crossdock.config.loader import load_stack_file
+from crossdock.config.loader import load_stack_file, read_stack_namespace
 from crossdock.config.schema import StackConfig
 from crossdock.config.tenant_stack import is_tenant_namespace
-from crossdock.config.loader import read_stack_namespace
 from crossdock.errors import CrossdockError
 from runbooks.core import DatabaseFacts, Flow, StackFacts, TenantFacts
 
