@@ -369,6 +369,73 @@ register(
 )
 
 
+# -- diff (what a change does, between two git revisions) ---------------------------------------
+
+
+def _diff_arguments(parser: argparse.ArgumentParser) -> None:
+    from crossdock.diff.cli import add_arguments
+
+    add_arguments(parser)
+
+
+def _diff_command(args: argparse.Namespace) -> int:
+    from crossdock.diff.cli import run
+
+    return run(args, project_dir(args))
+
+
+register(
+    Command(
+        name="diff",
+        help="what a change does to a stack: plan offline at two git revisions, compare, classify by risk",
+        description=(
+            "Plan STACK offline at the git revision --base and at --head (default: the working tree), compare the "
+            "graphs by URN (added, removed, updated and replaced resources; changed inputs before -> after, secrets "
+            "masked; protect/retain changes; parent, provider or region moves, which replace), and classify every "
+            "change: data-loss, security-widening, resilience-reduction, high-risk or routine. Risky changes are "
+            "listed first. --format markdown is the pull-request comment. Exit codes: 0 the report was written "
+            "(whatever it contains); 2 bad input (not a git repository, unknown revision, a revision that does not plan)."
+        ),
+        add_arguments=_diff_arguments,
+        run=_diff_command,
+    )
+)
+
+
+# -- deploy-gate (freeze windows, approvals, the deploy-freeze flag) ---------------------------
+
+
+def _deploy_gate_arguments(parser: argparse.ArgumentParser) -> None:
+    from crossdock.deploy.cli import add_arguments
+
+    add_arguments(parser)
+
+
+def _deploy_gate_command(args: argparse.Namespace) -> int:
+    from crossdock.deploy.cli import run
+
+    return run(args, project_dir(args))
+
+
+register(
+    Command(
+        name="deploy-gate",
+        help="may this change go to STACK now? freeze flag, freeze windows, approvals; break-glass audited",
+        description=(
+            "Decide whether the change from --base to --head (default: the working tree) may be deployed to STACK at "
+            "--at (default: now). Blocks while the SSM parameter /crossdock/ENV/deploy-freeze is on; while a freeze "
+            "window of crossdock:deploy (read from the --base revision) is in force (blocks: all, or only risky "
+            "changes as `crossdock diff` classifies them); and when a risky change has no approval (the approvals file "
+            "or --approved-by/--approval-reason). --break-glass --reason TEXT deploys anyway, announced on the "
+            "critical alert topic. Every decision is appended to the audit log. Exit codes: 0 the change may go; "
+            "1 blocked (the window and when it ends, the flag, or the missing approval); 2 bad input."
+        ),
+        add_arguments=_deploy_gate_arguments,
+        run=_deploy_gate_command,
+    )
+)
+
+
 # -- entry point ----------------------------------------------------------------------------
 
 
