@@ -436,6 +436,66 @@ register(
 )
 
 
+# -- preview / up (the real Pulumi CLI, through the Automation API) ---------------------------
+
+
+def _preview_arguments(parser: argparse.ArgumentParser) -> None:
+    from crossdock.deploy.up_cli import add_preview_arguments
+
+    add_preview_arguments(parser)
+
+
+def _preview_command(args: argparse.Namespace) -> int:
+    from crossdock.deploy.up_cli import run_preview_command
+
+    return run_preview_command(args, project_dir(args))
+
+
+register(
+    Command(
+        name="preview",
+        help="pulumi preview with the policy pack, through the Automation API (needs the Pulumi CLI)",
+        description=(
+            "Run `pulumi preview` for STACK through the Pulumi Automation API with the crossdock policy pack "
+            "(policy_packs=['policies']) and save the update plan (--plan FILE keeps it). Needs the real Pulumi CLI, "
+            "logged in to a backend, and cloud credentials; without `pulumi` on PATH it stops with one line. "
+            "Exit codes: 0 the preview passed; 1 it failed (policy violations, provider errors); 2 bad input or no CLI."
+        ),
+        add_arguments=_preview_arguments,
+        run=_preview_command,
+    )
+)
+
+
+def _up_arguments(parser: argparse.ArgumentParser) -> None:
+    from crossdock.deploy.up_cli import add_up_arguments
+
+    add_up_arguments(parser)
+
+
+def _up_command(args: argparse.Namespace) -> int:
+    from crossdock.deploy.up_cli import run_up_command
+
+    return run_up_command(args, project_dir(args))
+
+
+register(
+    Command(
+        name="up",
+        help="preview with the policy pack, deploy gate, then pulumi up constrained to the previewed plan",
+        description=(
+            "Through the Pulumi Automation API: `pulumi preview` with the policy pack saving an update plan, then "
+            "`crossdock deploy-gate` (freeze flag, windows, approvals; --break-glass --reason), then `pulumi up` "
+            "constrained to that plan, then a deployment marker (EventBridge event and a CloudWatch metric: stack, "
+            "revision, who, change summary). Needs the real Pulumi CLI; without `pulumi` on PATH it stops with one "
+            "line. Exit codes: 0 deployed; 1 the preview, the gate or the update failed; 2 bad input or no CLI."
+        ),
+        add_arguments=_up_arguments,
+        run=_up_command,
+    )
+)
+
+
 # -- entry point ----------------------------------------------------------------------------
 
 

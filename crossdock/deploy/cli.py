@@ -24,17 +24,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="Pulumi project directory inside a git repository (default: the crossdock repository root)",
     )
-    parser.add_argument(
-        "--base",
-        required=True,
-        metavar="REV",
-        help="the revision deployed now (freeze windows are read from its stack file)",
-    )
+    add_gate_options(parser, base_required=True)
     parser.add_argument(
         "--head", default=None, metavar="REV", help="the revision to deploy (default: the working tree)"
     )
     parser.add_argument(
         "--at", default=None, metavar="TIME", help="decide for this instant, ISO 8601 with a UTC offset (default: now)"
+    )
+
+
+def add_gate_options(parser: argparse.ArgumentParser, *, base_required: bool) -> None:
+    """The gate's options, shared by `deploy-gate` and `up`."""
+    parser.add_argument(
+        "--base",
+        required=base_required,
+        metavar="REV",
+        help="the revision deployed now (freeze windows are read from its stack file)",
     )
     parser.add_argument(
         "--approvals",
@@ -67,7 +72,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--endpoint-url",
         metavar="URL",
         default=None,
-        help="AWS endpoint for the flag and the notification (an emulator such as moto server)",
+        help="AWS endpoint for the flag, the notice and deployment markers (an emulator such as moto server)",
     )
     parser.add_argument(
         "--notify-topic",
@@ -97,6 +102,12 @@ def parse_at(text: str | None) -> dt.datetime:
 
 
 def run(args: argparse.Namespace, project: Path) -> int:
+    decision, _, _ = evaluate(args, project)
+    return 0 if decision.allowed else 1
+
+
+def evaluate(args: argparse.Namespace, project: Path):
+    """Run the gate, record and print the decision; (Decision, DiffResult or None, StackDeploySettings)."""
     from crossdock.deploy import approvals as approvals_module
     from crossdock.deploy import flag as flag_module
     from crossdock.deploy.gate import actor, append_audit, decide, notify_break_glass, parse_settings
@@ -104,7 +115,7 @@ def run(args: argparse.Namespace, project: Path) -> int:
     from crossdock.diff.revisions import git, repository_root, resolve
     from crossdock.engine.project import load_project
 
-    at = parse_at(args.at)
+    at = parse_at(getattr(args, "at", None))
     if args.break_glass and not (args.reason or "").strip():
         raise CrossdockError("--break-glass needs --reason TEXT (it is recorded in the audit log)")
     if args.reason and not args.break_glass:
@@ -143,18 +154,20 @@ def run(args: argparse.Namespace, project: Path) -> int:
             return None
         return approvals_module.find_approval(recorded, args.stack, change_id, at, label)
 
-    decision, _ = decide(
+    decision, result = decide(
         stack=args.stack,
         at=at,
         settings=settings,
         read_flag=lambda: flag_module.read_flag(
             settings.environment, at, region=settings.region, endpoint_url=args.endpoint_url
         ),
-        compute_diff=lambda: diff_cli.compute(project, args.stack, args.base, args.head, timeout=args.timeout),
+        compute_diff=lambda: diff_cli.compute(
+            project, args.stack, args.base, getattr(args, "head", None), timeout=args.timeout
+        ),
         find_approval=find_approval,
         break_glass=args.reason if args.break_glass else None,
     )
-    record = decision.record(base=base.commit, head=args.head or "working tree", actor=actor())
+    record = decision.record(base=base.commit, head=getattr(args, "head", None) or "working tree", actor=actor())
     if args.break_glass:
         try:
             record["notified"] = notify_break_glass(
@@ -170,7 +183,7 @@ def run(args: argparse.Namespace, project: Path) -> int:
     audit = args.audit_log or (project / DEFAULT_AUDIT_LOG)
     append_audit(audit, record)
     _print(decision, record, settings)
-    return 0 if decision.allowed else 1
+    return decision, result, settings
 
 
 def _print(decision, record, settings) -> None:
