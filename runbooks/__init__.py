@@ -11,11 +11,14 @@ from runbooks.core import Runbook
 
 
 def _load() -> dict[str, Runbook]:
-    from runbooks import db_failover, deploy_freeze, queue_replay
+    from runbooks import db_failover, deploy_freeze, queue_replay, rotate_credentials, tenant_isolation
 
     books = [
         queue_replay.RUNBOOK,
         db_failover.RUNBOOK,
+        rotate_credentials.RUNBOOK,
+        tenant_isolation.ISOLATE,
+        tenant_isolation.RELEASE,
         deploy_freeze.FREEZE,
         deploy_freeze.UNFREEZE,
     ]

@@ -344,9 +344,11 @@ def read_records(run: Run, runbook: str) -> list[dict]:
         page = logs.filter_log_events(**kwargs)
         for event in page.get("events", []):
             try:
-                records.append(json.loads(event["message"]))
+                record = json.loads(event["message"])
             except ValueError:
                 continue
+            if isinstance(record, dict) and record.get("runbook") == runbook:
+                records.append(record)
         if not page.get("nextToken"):
             break
         kwargs["nextToken"] = page["nextToken"]

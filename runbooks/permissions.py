@@ -117,6 +117,7 @@ PERMISSIONS: dict[str, tuple[Grant, ...]] = {
         FIND_TARGETS,
         AUDIT,
         Grant("ReadIsolationRecords", ("logs:FilterLogEvents",), AUDIT_LOG),
+        Grant("FindWebAcls", ("wafv2:ListWebACLs",), ANY),
         Grant("ShapeTenantTraffic", ("wafv2:GetWebACL", "wafv2:UpdateWebACL"), WEB_ACLS),
         Grant(
             "ContainTenantSessions",

@@ -10,6 +10,7 @@ import pytest
 from crossdock import cli
 from crossdock.emulate import dummy_environment, moto_gaps
 from crossdock.emulate.fixtures import plan_of
+from runbooks import contract
 
 
 def run_cli(capsys, *argv):
@@ -22,7 +23,7 @@ def test_list_shows_every_runbook(capsys):
     code, out, _ = run_cli(capsys, "runbook", "list")
     assert code == 0
     names = [line.split()[0] for line in out.splitlines()]
-    assert names == ["queue-replay", "db-failover", "freeze-deploys", "unfreeze-deploys"]
+    assert names == list(contract.RUNBOOK_NAMES)
 
 
 def test_show_prints_parameters_conditions_and_iam_actions(capsys):

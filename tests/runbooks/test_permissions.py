@@ -156,6 +156,54 @@ def test_deploy_freeze_role_allows_exactly_its_calls(prod, prod_facts, recorder,
     assert_exactly_allowed(prod, "deploy-freeze", recorder.actions)
 
 
+def test_rotate_credentials_role_allows_exactly_its_calls(prod, prod_facts, recorder, clock, tmp_path):
+    prod.client("secretsmanager").create_secret(
+        Name="prod/shipment-api/carrier-api-key",
+        SecretString="old",
+        Tags=[{"Key": "environment", "Value": "prod"}, {"Key": "service", "Value": "shipment-api"}],
+    )
+    prod.client("iam").create_user(UserName="prod-shipment-api-ci")
+    prod.client("iam").create_access_key(UserName="prod-shipment-api-ci")
+    params = {"service": "shipment-api", "users": "prod-shipment-api-ci"}
+    run_as(recorder, prod_facts, clock, tmp_path, "rotate-credentials", **params)
+    outcome = run_as(recorder, prod_facts, clock, tmp_path, "rotate-credentials", execute=True, **params)
+    assert outcome.status == "done"
+    assert_exactly_allowed(prod, "rotate-credentials", recorder.actions)
+
+
+def test_tenant_isolation_role_allows_exactly_its_calls(prod, prod_facts, recorder, clock, tmp_path):
+    ec2, kms = prod.client("ec2"), prod.client("kms")
+    tags = [{"Key": "environment", "Value": "prod"}, {"Key": "tenant", "Value": "acme"}]
+    vpc = ec2.create_vpc(CidrBlock="10.40.0.0/16")["Vpc"]["VpcId"]
+    group = ec2.create_security_group(
+        GroupName="prod-tenant-acme-data",
+        Description="acme data",
+        VpcId=vpc,
+        TagSpecifications=[{"ResourceType": "security-group", "Tags": tags}],
+    )["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=group,
+        IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": "10.40.1.0/24"}]}
+        ],
+    )
+    key = kms.create_key(Tags=[{"TagKey": t["Key"], "TagValue": t["Value"]} for t in tags])["KeyMetadata"]["Arn"]
+    kms.create_grant(
+        KeyId=key, GranteePrincipal="arn:aws:iam::123456789012:role/prod-tenant-acme-app", Operations=["Decrypt"]
+    )
+    for tenant in ("globex", "acme"):
+        run_as(recorder, prod_facts, clock, tmp_path, "isolate-tenant", tenant=tenant)
+        assert (
+            run_as(recorder, prod_facts, clock, tmp_path, "isolate-tenant", execute=True, tenant=tenant).status
+            == "done"
+        )
+        assert (
+            run_as(recorder, prod_facts, clock, tmp_path, "release-tenant", execute=True, tenant=tenant).status
+            == "done"
+        )
+    assert_exactly_allowed(prod, "tenant-isolation", recorder.actions)
+
+
 def test_every_runbook_role_requires_mfa_and_a_responder_session_tag(prod):
     roles = {r.inputs.get("name"): r for r in prod.plan.resources if r.type == "aws:iam/role:Role"}
     for role in sorted(set(contract.ROLE_OF_RUNBOOK.values())):
