@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from crossdock.config.rules import check_stack
 from crossdock.config.schema import CONFIG_KEYS, StackConfig
+from crossdock.errors import dotted_key
 from crossdock.safe_yaml import YamlInputError, load_file
 
 NAMESPACE = "crossdock"
@@ -261,16 +262,6 @@ def format_validation_error(
             message = f"{message} (got {given!r})"
     more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
     return f"{source}: {NAMESPACE}:{key}: {message}{more}"
-
-
-def dotted_key(loc: tuple) -> str:
-    parts: list[str] = []
-    for part in loc:
-        if isinstance(part, int):
-            parts[-1] = f"{parts[-1]}[{part}]" if parts else f"[{part}]"
-        else:
-            parts.append(str(part))
-    return ".".join(parts)
 
 
 def allowed_keys(model: type[BaseModel], loc: tuple) -> tuple[str, ...]:

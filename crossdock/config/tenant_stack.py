@@ -28,9 +28,8 @@ from crossdock.config.loader import (
 )
 from crossdock.config.rules import check_stack
 from crossdock.config.schema import Isolation, StackConfig
-from crossdock.config.subnets import plan_subnets
+from crossdock.config.subnets import DR_MAX_ZONES, plan_subnets
 from crossdock.config.tenancy import (
-    DR_MAX_ZONES,
     TenantStackConfig,
     TenantStackSpec,
     check_namespace,

@@ -16,8 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from crossdock.config.loader import dotted_key
-from crossdock.errors import CrossdockError
+from crossdock.errors import CrossdockError, dotted_key
 from crossdock.gate.findings import Finding
 from crossdock.safe_yaml import YamlInputError, load_file
 
