@@ -26,6 +26,19 @@ SECRET_PLACEHOLDER = "[secret]"
 """What a program sees offline for a `secure:` config value (the engine's placeholder)."""
 KNOWN_NAMESPACES = ("crossdock", "aws", "kubernetes", "pulumi")
 """Config namespaces a crossdock stack file uses; a namespace close to one of these is a typo."""
+OTHER_NAMESPACES = (
+    "awsx",
+    "aws-native",
+    "eks",
+    "random",
+    "tls",
+    "docker",
+    "command",
+    "std",
+    "esc",
+    "kubernetes-cert-manager",
+)
+"""Real Pulumi package namespaces that are near misses of a known one: never reported as typos."""
 AWS_PROVIDER_KEYS = (
     "accessKey", "allowedAccountIds", "assumeRoleWithWebIdentity", "assumeRoles", "customCaBundle", "defaultTags",
     "ec2MetadataServiceEndpoint", "ec2MetadataServiceEndpointMode", "endpoints", "forbiddenAccountIds", "httpProxy",
@@ -136,7 +149,10 @@ def check_other_namespaces(config: Mapping[str, Any], source: str) -> str | None
     """One line for a misspelt config namespace (`crossdok:`) or `aws:` provider key (`aws:regon`), else None."""
     for key in config:
         namespace, _, name = str(key).partition(":")
-        if not name or namespace in KNOWN_NAMESPACES:
+        name = name.removeprefix("config:")  # the legacy `aws:config:region` form
+        if not name or namespace in OTHER_NAMESPACES:
+            continue
+        if namespace in KNOWN_NAMESPACES:
             if namespace == "aws" and name not in AWS_PROVIDER_KEYS:
                 close = difflib.get_close_matches(name, AWS_PROVIDER_KEYS, n=1)
                 hint = f"; did you mean 'aws:{close[0]}'?" if close else ""

@@ -47,6 +47,8 @@ def load_policy_config(path: Path, rules: Iterable[Rule]) -> PolicyConfig:
         raise CrossdockError(f"{path}: cannot read the policy config ({error})") from None
     except json.JSONDecodeError as error:
         raise CrossdockError(f"{path}:{error.lineno}: not valid JSON ({error.msg})") from None
+    except RecursionError:
+        raise CrossdockError(f"{path}: nested too deeply to be a policy config") from None
     if not isinstance(document, dict):
         raise CrossdockError(f"{path}: expected a JSON object of rule id -> config")
     known = {rule.id: rule for rule in rules}

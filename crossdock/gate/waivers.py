@@ -83,7 +83,7 @@ def load_waivers(path: Path) -> tuple[Waiver, ...]:
             problem = f"not valid YAML ({problem.removeprefix('not valid YAML: ')})"
         raise WaiverError(f"{error.where(str(path))}: {problem}") from None
     if not isinstance(document, dict):
-        raise WaiverError(f"{path}: {SHAPE}, not {_kind(document)}")
+        raise WaiverError(f"{path}: waivers: {SHAPE}, not {_kind(document)}")
     entries = document.get("waivers")
     if entries is not None and not isinstance(entries, list):
         raise WaiverError(f"{path}: waivers: {SHAPE}, not {_kind(entries)}")

@@ -209,7 +209,7 @@ def test_policy_config_is_validated_against_the_rules_schema(project: Path, tmp_
          "waivers[0].rule: unknown rule id 'CD-RES-0200'; did you mean CD-RES-020? (rule ids: docs/policies.md; "
          "checkov ids: CKV_...)"),
         ("- rule: CD-RES-020\n",
-         "expected a mapping with a `waivers:` list, each entry {rule, stack, resource, reason, expires} (see the "
+         "waivers: expected a mapping with a `waivers:` list, each entry {rule, stack, resource, reason, expires} (see the "
          "comment at the top of policies/waivers.yaml), not a list"),
         ("waivers:\n  rule: CD-RES-020\n",
          "waivers: expected a mapping with a `waivers:` list, each entry {rule, stack, resource, reason, expires} "
@@ -230,7 +230,7 @@ def test_waivers_name_real_rules_in_the_right_shape(project: Path, tmp_path: Pat
 
 def test_a_waiver_matching_nothing_is_noted(tmp_path: Path) -> None:
     from crossdock.engine import run_program
-    from crossdock.gate.check import CheckOptions, check_plan
+    from crossdock.blueprint import CheckOptions, check_plan
 
     waivers = tmp_path / "waivers.yaml"
     waivers.write_text(
