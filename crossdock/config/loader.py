@@ -218,21 +218,43 @@ def _decode(value: Any) -> Any:
     return value
 
 
+# The errors strict validation adds that are type confusions (a boolean for an integer, a string for a
+# number, a number for a string): only these are taken from the strict pass. Format errors of strict mode
+# (a time written "16:00") are not confusions; the lax pass judges those.
+_CONFUSIONS = frozenset({"int_type", "int_from_float", "float_type", "bool_type", "string_type"})
+
+
 def validate_model(model: type[BaseModel], data: Any, source: str, *, loc: tuple = ()) -> Any:
     """Validate `data` against a config model with strict types, or raise one StackConfigError line.
 
-    Strict: a boolean is not an integer, a string is not a number, a number is not a string (JSON-mode
-    strict validation, so enums, CIDRs and lists still come from their plain YAML forms). Every config
-    model, including sections added later, is validated this way through this function.
+    Strict: a boolean is not an integer, a string is not a number, a number is not a string, a float is
+    not an integer. The data is validated twice from its JSON form: strictly, keeping only those type
+    confusions, and laxly (enums, CIDRs, times and lists from their plain YAML forms) for everything else.
+    Every config model, including sections added later, is validated this way through this function.
     """
     try:
         text = json.dumps(data, default=str, allow_nan=True)
-        return model.model_validate_json(text, strict=True)
-    except ValidationError as error:
-        raise StackConfigError(format_validation_error(error, source, model=model, loc=loc)) from None
     except (RecursionError, ValueError) as error:  # data json cannot represent (too deep, circular)
         where = f"{NAMESPACE}:{dotted_key(loc)}" if loc else NAMESPACE
         raise StackConfigError(f"{source}: {where}: cannot be read ({error})") from None
+    try:
+        model.model_validate_json(text, strict=True)
+        confusions: list = []
+    except ValidationError as error:
+        confusions = [problem for problem in error.errors() if problem["type"] in _CONFUSIONS]
+    try:
+        result = model.model_validate_json(text)
+        lax: list = []
+    except ValidationError as error:
+        lax = list(error.errors())
+    except RecursionError:
+        where = f"{NAMESPACE}:{dotted_key(loc)}" if loc else NAMESPACE
+        raise StackConfigError(f"{source}: {where}: nested too deeply") from None
+    if confusions or lax:
+        seen = {tuple(problem["loc"]) for problem in confusions}
+        problems = confusions + [problem for problem in lax if tuple(problem["loc"]) not in seen]
+        raise StackConfigError(format_errors(problems, source, model=model, loc=loc))
+    return result
 
 
 _PREFERENCE = {"extra_forbidden": 0, "missing": 2}
@@ -257,11 +279,13 @@ _TYPE_MESSAGES = {
 def format_validation_error(
     error: ValidationError, source: str, *, model: type[BaseModel] = StackConfig, loc: tuple = ()
 ) -> str:
-    """`<source>: crossdock:<dotted key>: <message>`: an unknown key (with a suggestion) before a missing one.
+    """`<source>: crossdock:<dotted key>: <message>`: an unknown key (with a suggestion) before a missing one."""
+    return format_errors(list(error.errors()), source, model=model, loc=loc)
 
-    `loc` is where `model` sits in the namespace (`("tenant",)` for a tenant stack's spec).
-    """
-    problems = sorted(error.errors(), key=lambda p: _PREFERENCE.get(p["type"], 1))
+
+def format_errors(problems: list, source: str, *, model: type[BaseModel] = StackConfig, loc: tuple = ()) -> str:
+    """One line for pydantic error dicts. `loc` is where `model` sits in the namespace (`("tenant",)`)."""
+    problems = sorted(problems, key=lambda p: _PREFERENCE.get(p["type"], 1))
     first = problems[0]
     key = dotted_key((*loc, *first["loc"]))
     if first["type"] == "extra_forbidden":

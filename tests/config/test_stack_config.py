@@ -101,7 +101,7 @@ def test_invalid_enum_value() -> None:
 
 def test_invalid_cidr() -> None:
     message = error_for(lambda ns: ns["environment"].update(vpcCidr="10.0.0.1/16"))
-    assert message == f"{SOURCE}: crossdock:environment.vpcCidr: 10.0.0.1/16 has host bits set (got '10.0.0.1/16')"
+    assert message == f"{SOURCE}: crossdock:environment.vpcCidr: Input is not a valid IPv4 network (got '10.0.0.1/16')"
 
 
 def test_cidr_too_small_for_the_subnets() -> None:
