@@ -138,7 +138,10 @@ def boto3_clients(endpoint_url: str | None = None) -> ClientFactory:
     client at an emulator (moto server) for rehearsals."""
     import boto3
 
-    session = boto3.session.Session()
+    # An emulator gets fixed dummy credentials: real ones are never sent to a rehearsal endpoint,
+    # and a rehearsal needs none configured.
+    dummy = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"} if endpoint_url else {}
+    session = boto3.session.Session(**dummy)
     cache: dict[tuple[str, str], Any] = {}
 
     def client(service: str, region: str) -> Any:

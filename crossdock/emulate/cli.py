@@ -8,6 +8,7 @@ creates them in a moto server that is already running and exits.
 from __future__ import annotations
 
 import argparse
+import logging
 import time
 from pathlib import Path
 
@@ -78,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
         if endpoint is None:
             from moto.server import ThreadedMotoServer
 
+            logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request on the console
             server = ThreadedMotoServer(ip_address="127.0.0.1", port=args.port, verbose=False)
             try:
                 server.start()
