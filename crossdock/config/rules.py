@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from crossdock.config.operations import check_operations
 from crossdock.config.regions import AZ_COUNT
 from crossdock.config.resilience import STRATEGY_CAPABILITY
 from crossdock.config.schema import Criticality, StackConfig, Tier
@@ -44,6 +45,7 @@ def check_stack(config: StackConfig) -> list[Problem]:
         *_service_references(config),
         *_service_settings(config),
         *check_tenants(config),
+        *check_operations(config),
     ]
 
 
