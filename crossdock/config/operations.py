@@ -335,11 +335,11 @@ def _severity(config: StackConfig, templates: set[str]) -> Iterator[Problem]:
     for impact in Impact:
         for criticality in Criticality:
             if _match(policy, impact, criticality) is None:
-                yield (
-                    "severity.matrix",
+                message = (
                     f"no row gives the severity of impact {impact.value!r} on a {criticality.value} process "
-                    "(add a row for it, or one without criticality)",
+                    "(add a row for it, or one without criticality)"
                 )
+                yield "severity.matrix", message
                 return
     for severity in IncidentSeverity:
         level = policy.levels.level(severity)

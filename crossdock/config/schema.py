@@ -338,7 +338,7 @@ class StackConfig(Model):
 
 # The operating-model sections (Team, BusinessProcess, SeverityPolicy, CommunicationTemplate) live in
 # their own module, which builds on the models above and completes StackConfig when it loads.
-import crossdock.config.operations  # noqa: E402,F401
+import crossdock.config.operations  # noqa: F401
 
 # The top-level keys of the `crossdock` namespace, in file order.
 CONFIG_KEYS: tuple[str, ...] = tuple(field.alias or to_camel(name) for name, field in StackConfig.model_fields.items())

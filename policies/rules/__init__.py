@@ -13,6 +13,7 @@ from policies.rules import (
 )
 from policies.rules import kubernetes, service_identity  # the transaction tier (EKS workloads, IRSA roles)
 from policies.rules import tenant_isolation  # silo tenants (docs/tenancy.md)
+from policies.rules import operating_model  # owners, business processes, runbooks (docs/operating-model.md)
 
 RULES: list[Rule] = [
     *resilience_data.RULES,
@@ -26,6 +27,7 @@ RULES: list[Rule] = [
     *service_identity.RULES,
     *tenant.RULES,
     *tenant_isolation.RULES,
+    *operating_model.RULES,
 ]
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

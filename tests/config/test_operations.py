@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from pydantic import BaseModel
 
-import crossdock.config.operations as operations
-from crossdock.config import load_stack_file
+from crossdock.config import load_stack_file, operations
 from crossdock.config.operations import Impact, IncidentSeverity, OperatingModel
 from crossdock.config.schema import Criticality
 from tests.config.test_stack_config import PROD_FILE, ROOT, SOURCE, error_for
