@@ -369,6 +369,40 @@ register(
 )
 
 
+# -- impact (the operating model: what breaks for the business) ------------------------------
+
+
+def _impact_arguments(parser: argparse.ArgumentParser) -> None:
+    from crossdock.impact.cli import add_arguments
+
+    add_stack_arguments(parser)
+    add_arguments(parser)
+
+
+def _impact_command(args: argparse.Namespace) -> int:
+    from crossdock.impact.cli import run
+
+    return run(args, project_dir(args))
+
+
+register(
+    Command(
+        name="impact",
+        help="what breaks for the business if TARGET fails: processes, severity, who to page, runbooks, notice",
+        description=(
+            "Plan STACK offline and walk the recorded graph (who depends on what fails) and the stack's operating "
+            "model (docs/operating-model.md): the business processes hit directly and downstream, their severity "
+            "from the severity matrix, the tenants, who to page (owning teams' primary, backup and escalation "
+            "contacts, vendors), the runbooks with their parameters, and the customer notice filled in. TARGET: a "
+            "service, queue, database, tenant or integration of the stack file, a resource name of the plan, "
+            "az:ZONE or a region. Exit codes: 0 ok; 2 bad input (unknown stack or target)."
+        ),
+        add_arguments=_impact_arguments,
+        run=_impact_command,
+    )
+)
+
+
 # -- entry point ----------------------------------------------------------------------------
 
 

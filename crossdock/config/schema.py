@@ -12,13 +12,10 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from ipaddress import IPv4Network
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
-
-if TYPE_CHECKING:
-    from crossdock.config.operations import BusinessProcess, CommunicationTemplate, SeverityPolicy, Team
 
 DNS_SAFE = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
 MAX_NAME_LENGTH = 40
@@ -314,17 +311,19 @@ class StackConfig(Model):
     cluster: Cluster = Field(default_factory=Cluster, description="EKS cluster of the transaction tier.")
     services: tuple[Service, ...] = Field(default=(), description="Transaction-tier services run on the cluster.")
     tenants: tuple[Tenant, ...] = Field(default=(), description="Tenants of this environment, pool or silo.")
-    # The operating model (crossdock/config/operations.py; docs/operating-model.md).
-    teams: tuple[Team, ...] = Field(
+    # The operating model: its models (Team, BusinessProcess, SeverityPolicy, CommunicationTemplate) live in
+    # crossdock/config/operations.py, which builds on this module and completes StackConfig with
+    # `model_rebuild` when it loads (the package's __init__ imports it before any StackConfig is made).
+    teams: tuple[Team, ...] = Field(  # noqa: F821
         default=(), description="Teams: on-call per severity, escalation contacts and vendor contacts."
     )
-    business_processes: tuple[BusinessProcess, ...] = Field(
+    business_processes: tuple[BusinessProcess, ...] = Field(  # noqa: F821
         default=(), description="Business processes: criticality, what they depend on, their KPIs and owner."
     )
-    severity: SeverityPolicy | None = Field(
+    severity: SeverityPolicy | None = Field(  # noqa: F821
         default=None, description="Business impact -> SEV1-SEV4, and per level who is paged and what customers hear."
     )
-    communications: tuple[CommunicationTemplate, ...] = Field(
+    communications: tuple[CommunicationTemplate, ...] = Field(  # noqa: F821
         default=(), description="Customer-communication templates per logistics event."
     )
 
@@ -335,10 +334,6 @@ class StackConfig(Model):
     def data_class(self, name: str) -> DataClass:
         return next(dc for dc in self.data_classes if dc.name == name)
 
-
-# The operating-model sections (Team, BusinessProcess, SeverityPolicy, CommunicationTemplate) live in
-# their own module, which builds on the models above and completes StackConfig when it loads.
-import crossdock.config.operations  # noqa: F401
 
 # The top-level keys of the `crossdock` namespace, in file order.
 CONFIG_KEYS: tuple[str, ...] = tuple(field.alias or to_camel(name) for name, field in StackConfig.model_fields.items())
