@@ -626,6 +626,40 @@ register(
 )
 
 
+# -- diagram (the architecture picture) --------------------------------------------------------
+
+
+def _diagram_arguments(parser: argparse.ArgumentParser) -> None:
+    from crossdock.diagram.cli import add_arguments
+
+    add_stack_arguments(parser)
+    add_arguments(parser)
+
+
+def _diagram_command(args: argparse.Namespace) -> int:
+    from crossdock.diagram.cli import run
+
+    return run(args, project_dir(args))
+
+
+register(
+    Command(
+        name="diagram",
+        help="draw the stack: regions, zones, edge, services by tier, queues, databases, DR copies, tenants",
+        description=(
+            "Plan STACK offline and draw it with Graphviz (dot): regions and zones as clusters, the public edge, "
+            "the services by criticality tier, queues with their DLQs, databases with readers, the DR region with "
+            "its copies and RPOs, silo tenants as their own boxes, and the data and replication paths (alarms "
+            "and policies are left out). --view services (default), network, dr or tenants. --output FILE.svg or "
+            ".png renders with Graphviz's dot; FILE.dot writes the source. Exit codes: 0 written; 2 bad input "
+            "(unknown stack, bad --output, dot missing for .svg/.png)."
+        ),
+        add_arguments=_diagram_arguments,
+        run=_diagram_command,
+    )
+)
+
+
 # -- entry point ----------------------------------------------------------------------------
 
 

@@ -140,13 +140,17 @@ def test_a_plan_resource_is_a_target(prod_config, prod_plan):
     [
         (
             "order",
-            "crossdock: error: impact: 'order' is not a service, queue, database, tenant, integration or resource of "
-            "stack 'prod', nor an availability zone (az:ZONE) or region; did you mean 'orders'?",
+            (
+                "crossdock: error: impact: 'order' is not a service, queue, database, tenant, integration or "
+                "resource of stack 'prod', nor an availability zone (az:ZONE) or region; did you mean 'orders'?"
+            ),
         ),
         (
             "az:us-east-1f",
-            "crossdock: error: impact: availability zone 'us-east-1f' holds nothing of stack 'prod' "
-            "(zones: us-east-1a, us-east-1b, us-east-1c, us-west-2a, us-west-2b, us-west-2c)",
+            (
+                "crossdock: error: impact: availability zone 'us-east-1f' holds nothing of stack 'prod' "
+                "(zones: us-east-1a, us-east-1b, us-east-1c, us-west-2a, us-west-2b, us-west-2c)"
+            ),
         ),
         (
             "eu-west-1",
