@@ -268,3 +268,19 @@ def test_the_readme_documents_every_exit_code() -> None:
     for code in ("`0`", "`1`", "`2`", "`3`"):
         assert code in readme
     assert "`3` a bug in crossdock" in " ".join(readme.split())
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["plan", "dev", "--project", "loop"], "project directory loop is a symlink loop"),
+        (["check", "dev", "--no-checkov", "--project", "loop"], "project directory loop is a symlink loop"),
+        (["new", "tenant", "x", "--env", "dev", "--isolation", "pool", "--project", "loop"],
+         "--project or --stacks-dir is a symlink loop"),
+        (["new", "region", "--from", "dev", "--region", "eu-west-1", "--stacks-dir", "loop"],
+         "--project or --stacks-dir is a symlink loop"),
+    ],
+)  # fmt: skip
+def test_a_project_or_stacks_directory_that_is_a_symlink_loop(project: Path, argv, message: str) -> None:
+    (project / "loop").symlink_to("loop")
+    assert refused(project, *argv) == f"crossdock: error: {message}"
