@@ -45,6 +45,7 @@ def test_prod_composes_every_component_and_the_dr_provider(prod):
             ("crossdock:storage:SecureBucket", "prod-payload-archive"),
             ("crossdock:storage:SecureBucket", "prod-lb-access-logs"),
             ("crossdock:dr:DisasterRecovery", "prod-dr"),
+            ("crossdock:resilience:ResilienceObjectives", "prod-objectives"),
             ("crossdock:observability:Observability", "prod-observability"),
             ("crossdock:transaction:TransactionTier", "prod-transaction"),
             ("crossdock:tenant:TenantPool", "prod-tenancy"),  # prod registers tenants (docs/tenancy.md)
