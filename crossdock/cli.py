@@ -172,7 +172,7 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
 def _check_command(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from crossdock.gate.check import CheckOptions, run_check
+    from crossdock.blueprint import CheckOptions, run_check
     from crossdock.gate.reports import RENDERERS
     from crossdock.gate.reports.text import print_text
     from policies.profiles import Profile

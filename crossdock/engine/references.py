@@ -18,15 +18,22 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crossdock.engine.project import PROJECT_FILES, Project, display_path, load_project, load_stack
+from crossdock.engine.graph import Plan
+from crossdock.engine.project import PROJECT_FILES, Project, StackConfig, display_path, load_project, load_stack
 from crossdock.errors import CrossdockError, ProgramError, ProjectError
 
 Resolved = tuple[dict[str, Any], list[str]]
 """(outputs, secret output names) of a referenced stack."""
+
+Planner = Callable[[StackConfig, "StackReferences"], Plan]
+"""Plans one stack with the given resolver for its own references (`runner.run_stack`).
+
+Passed in by the runner, so this module never imports it (the runner imports this one)."""
 
 
 @dataclass
@@ -48,6 +55,7 @@ class StackReferences:
 
     project: Project
     stack: str
+    planner: Planner
     chain: tuple[tuple[str, str], ...] = ()
     """(project directory, stack) of every run from the top-level one down to this one."""
     cache: _RunCache = field(default_factory=_RunCache)
@@ -55,8 +63,8 @@ class StackReferences:
     """The caller's working directory (runs change it): messages name files relative to it."""
 
     @classmethod
-    def root(cls, project: Project, stack: str) -> StackReferences:
-        return cls(project=project, stack=stack, chain=((str(project.directory), stack),))
+    def root(cls, project: Project, stack: str, planner: Planner) -> StackReferences:
+        return cls(project=project, stack=stack, planner=planner, chain=((str(project.directory), stack),))
 
     @property
     def nested(self) -> bool:
@@ -79,8 +87,6 @@ class StackReferences:
             return self.cache.results[key]
 
     def _plan(self, reference: str, project: Project, stack: str, key: tuple[str, str]) -> Resolved:
-        from crossdock.engine.runner import run_stack  # the runner imports this module
-
         path = project.stack_file(stack)
         if not path.is_file():
             listing = ", ".join(project.stacks()) or "none"
@@ -91,9 +97,14 @@ class StackReferences:
         try:
             stack_config = load_stack(project, stack)
             child = StackReferences(
-                project=project, stack=stack, chain=(*self.chain, key), cache=self.cache, cwd=self.cwd
+                project=project,
+                stack=stack,
+                planner=self.planner,
+                chain=(*self.chain, key),
+                cache=self.cache,
+                cwd=self.cwd,
             )
-            plan = run_stack(stack_config, references=child)
+            plan = self.planner(stack_config, child)
         except CrossdockError as error:
             kind = ProgramError if isinstance(error, ProgramError) else ProjectError
             message = str(error)
