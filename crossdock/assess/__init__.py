@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from crossdock.engine import Plan
 from crossdock.gate.evaluate import stack_validation_args
-from policies.recovery import Assessor, Row, Status
+from policies.rules.recovery_model import Assessor, Row, Status
 from policies.rules.resilience_data import Stack
 
 

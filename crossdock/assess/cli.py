@@ -15,11 +15,19 @@ from rich.console import Console
 
 from crossdock.errors import CrossdockError
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
+EXIT_OK, EXIT_BREACHED = 0, 1
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from crossdock.cli import add_stack_arguments
-
-    add_stack_arguments(parser)
+    parser.add_argument("stack", metavar="STACK", help="stack name: reads Pulumi.STACK.yaml from the project")
+    parser.add_argument(
+        "--project",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="Pulumi project directory holding Pulumi.yaml (default: the crossdock repository root)",
+    )
     parser.add_argument(
         "--format", choices=["text", "json", "markdown"], default="text", help="output format (default: text)"
     )
@@ -32,9 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from crossdock.assess import assess_plan
     from crossdock.assess.report import render_json, render_markdown, render_text, summary_line
-    from crossdock.cli import EXIT_GATE_FAILED, EXIT_OK, run_plan
+    from crossdock.engine import run_program
 
-    assessment = assess_plan(run_plan(args))
+    assessment = assess_plan(run_program(args.project or REPO_ROOT, args.stack))
     if args.format == "text" and args.output is None:
         render_text(assessment, Console(), all_rows=args.all)
     else:
@@ -55,4 +63,4 @@ def run(args: argparse.Namespace) -> int:
             except OSError as exc:
                 raise CrossdockError(f"--output {args.output}: {exc.strerror or exc}") from exc
             print(summary_line(assessment), file=sys.stderr)
-    return EXIT_GATE_FAILED if assessment.breached else EXIT_OK
+    return EXIT_BREACHED if assessment.breached else EXIT_OK

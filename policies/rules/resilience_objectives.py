@@ -1,7 +1,7 @@
 """Declared recovery objectives against what the planned graph can achieve.
 
 The stack file's RPO/RTO per data class reach the graph as Resilience Hub policies
-(components/resilience_hub.py); `policies.recovery` estimates, from the resources that
+(components/resilience_hub.py); `policies.rules.recovery_model` estimates, from the resources that
 exist, what each database, bucket, flow and service tier can achieve per disruption type
 (docs/resilience-model.md). A declared objective the graph cannot meet is a finding: a
 program change that drops a Global Database secondary, a reader or DLQ retention breaks
@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from pulumi_policy import ReportViolation, Severity, StackValidationArgs
 
-# A module import (not names): policies.recovery reads the stack helpers of policies.rules, so it may be
-# mid-import when this package loads; its names are looked up when a rule runs.
-from policies import recovery
+from policies.rules import recovery_model as recovery
 from policies.rule import Category, Rule, stack_rule
 from policies.rules.resilience_data import BUCKETS, RDS_CLUSTER, Stack, is_production
 

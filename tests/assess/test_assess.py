@@ -20,8 +20,8 @@ from crossdock.assess.report import render_json, render_markdown
 from crossdock.cli import main
 from crossdock.config import from_pulumi_config
 from crossdock.engine import Plan, load_project, load_stack, run_callable, run_program
-from crossdock.gate.check import CheckOptions, check_plan
-from policies.recovery import Kind, Status, cron_interval_minutes, minutes_of
+from crossdock.blueprint import CheckOptions, check_plan
+from policies.rules.recovery_model import Kind, Status, cron_interval_minutes, minutes_of
 from policies.recovery_figures import FIGURES
 
 from ..gate.conftest import ROOT

@@ -1,4 +1,4 @@
-"""Achievable RTO/RPO from a stack's resources, compared with its declared objectives.
+"""Achievable RTO/RPO from a stack's resources, compared with its declared objectives (no rules here).
 
 The declared objectives are on the graph: one `aws.resiliencehub.ResiliencyPolicy` per data
 class (components/resilience_hub.py), tagged `data-class`, with the v1 policy map (az,
