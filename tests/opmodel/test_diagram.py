@@ -83,9 +83,9 @@ def test_prod_services_view(prod_config, prod_plan):
         "cluster_tier_deferred-analytics",
     } <= clusters
     # No hairball: alarms, policies and topics are not drawn.
-    # 6 services, 6 queues + 6 DLQs, 2 databases, the DR secondary, vault and 2 bucket pairs, edge, internet,
-    # the silo tenant and the 4-tier legend.
-    assert len(nodes) == 33
+    # 6 services, 6 queues + 6 DLQs, 2 databases, the DR secondary, vault and 3 replicated bucket pairs (archive,
+    # audit, load balancer access logs), edge, internet, the silo tenant and the 4-tier legend.
+    assert len(nodes) == 35
 
 
 def test_dev_services_view(dev_config, dev_plan):
