@@ -18,9 +18,11 @@ from components.incident_response import IncidentResponse, IncidentResponseArgs
 from components.integration_queue import IntegrationQueue, IntegrationQueueArgs
 from components.network import Network, NetworkArgs
 from components.observability import Observability, ObservabilityArgs
+from components.resilience_hub import ResilienceObjectives, ResilienceObjectivesArgs
 from components.secure_bucket import SecureBucket, SecureBucketArgs
 from components.security import SecurityBaseline, SecurityBaselineArgs
-from components.tags import base_tags, data_store_tags
+from components.tags import base_tags, data_store_tags, ownership_tags
+from components.team_alerting import TeamAlerting, TeamAlertingArgs
 from components.tenant_pool import TenantPool, TenantPoolArgs
 from components.transaction_tier import TransactionTier, TransactionTierArgs
 from crossdock.config.schema import Severity, StackConfig
@@ -80,7 +82,12 @@ class Environment(pulumi.ComponentResource):
         self.queues = [
             IntegrationQueue(
                 f"{env.name}-{queue.name}",
-                IntegrationQueueArgs(spec=queue, environment=env, kms_key_arn=self.security.key_arns[queue.data_class]),
+                IntegrationQueueArgs(
+                    spec=queue,
+                    environment=env,
+                    kms_key_arn=self.security.key_arns[queue.data_class],
+                    ownership=ownership_tags(config, "queue", queue.name),
+                ),
                 opts=child,
             )
             for queue in config.queues
@@ -94,6 +101,22 @@ class Environment(pulumi.ComponentResource):
             ),
             opts=child,
         )
+
+        # ELB access-log delivery writes only to SSE-S3 buckets, so these logs get their own
+        # bucket (private, versioned, TLS-only) instead of the KMS-encrypted audit bucket. They are
+        # audit data: built before DR so they replicate to the DR region with the audit bucket.
+        self.access_logs = None
+        if config.services:
+            self.access_logs = SecureBucket(
+                f"{name}-lb-access-logs",
+                SecureBucketArgs(
+                    kms_key_arn=None,
+                    tags=base_tags(env, data_class="audit", extra={"purpose": "elb-access-logs"}),
+                    protect=config.is_production,
+                    log_delivery_service="logdelivery.elasticloadbalancing.amazonaws.com",
+                ),
+                opts=child,
+            )
 
         self.dr = None
         if self.dr_provider is not None:
@@ -111,22 +134,19 @@ class Environment(pulumi.ComponentResource):
                 opts=child,
             )
 
-        # The EKS transaction tier, only when the stack declares services.
-        self.transaction_tier = None
-        self.access_logs = None
-        if config.services:
-            # ELB access-log delivery writes only to SSE-S3 buckets, so these logs get their own
-            # bucket (private, versioned, TLS-only) instead of the KMS-encrypted audit bucket.
-            self.access_logs = SecureBucket(
-                f"{name}-lb-access-logs",
-                SecureBucketArgs(
-                    kms_key_arn=None,
-                    tags=base_tags(env, data_class="audit", extra={"purpose": "elb-access-logs"}),
-                    protect=config.is_production,
-                    log_delivery_service="logdelivery.elasticloadbalancing.amazonaws.com",
-                ),
+        # One topic per team and incident severity: alarms page the team that owns what broke.
+        self.team_alerting = None
+        if config.teams:
+            self.team_alerting = TeamAlerting(
+                f"{name}-team-alerting",
+                TeamAlertingArgs(config=config, key_arn=self.security.operations_key_arn),
                 opts=child,
             )
+        team_topic_arns = self.team_alerting.topic_arns if self.team_alerting else {}
+
+        # The EKS transaction tier, only when the stack declares services.
+        self.transaction_tier = None
+        if config.services:
             self.transaction_tier = TransactionTier(
                 f"{name}-transaction",
                 TransactionTierArgs(
@@ -140,6 +160,7 @@ class Environment(pulumi.ComponentResource):
                     audit_bucket_name=self.security.audit_bucket.bucket_name,
                     audit_bucket_arn=self.security.audit_bucket.arn,
                     access_log_bucket_name=self.access_logs.bucket_name,
+                    team_topic_arns=team_topic_arns,
                 ),
                 opts=child,
             )
@@ -160,9 +181,18 @@ class Environment(pulumi.ComponentResource):
                     session_principal_arns=[service.role_arn for service in self.transaction_tier.services.values()]
                     if self.transaction_tier
                     else [],
+                    team_topic_arns=team_topic_arns,
                 ),
                 opts=child,
             )
+
+        # The declared objectives, on the graph: Resilience Hub assesses against them after deploy and the
+        # policy pack compares them with what the resources above can achieve (docs/resilience-model.md).
+        self.objectives = ResilienceObjectives(
+            f"{name}-objectives",
+            ResilienceObjectivesArgs(environment=env, data_classes=config.data_classes),
+            opts=child,
+        )
 
         self.observability = Observability(
             f"{name}-observability",
@@ -175,6 +205,7 @@ class Environment(pulumi.ComponentResource):
                 dr_secondary_identifiers=self.dr.secondary_cluster_identifiers if self.dr else {},
                 dr_provider=self.dr_provider,
                 dr_alert_topic_arn=self.security.dr_alert_topic_arn,
+                team_topic_arns=team_topic_arns,
             ),
             opts=child,
         )
@@ -209,6 +240,10 @@ class Environment(pulumi.ComponentResource):
                 data_class="audit",
                 object_lock_days=config.data_class("audit").backup_retention_days,
             )
+            if self.access_logs is not None:
+                buckets["access-logs"] = ReplicatedBucket(
+                    name=self.access_logs.bucket_name, arn=self.access_logs.arn, data_class="audit", kms_encrypted=False
+                )
         return buckets
 
     def _outputs(self) -> dict:
@@ -251,6 +286,10 @@ class Environment(pulumi.ComponentResource):
                 "replica_buckets": {label: replica.bucket_name for label, replica in self.dr.bucket_replicas.items()},
             },
             "dashboard": self.observability.dashboard_name,
+            "process_dashboards": self.observability.process_dashboard_names,
+            "team_topic_arns": None
+            if self.team_alerting is None
+            else {f"{team}/{severity.value}": arn for (team, severity), arn in self.team_alerting.topic_arns.items()},
             "transaction_tier": self.transaction_tier.outputs if self.transaction_tier else None,
             # What silo tenant stacks read through their StackReference (see components/tenant_silo.py).
             "tier": self._config.environment.tier.value,
