@@ -35,6 +35,10 @@ class OfflineMocks(Mocks):
         # the runner raises it after the run instead of the program's follow-on failure.
         self.failure: CrossdockError | None = None
         self._warnings: dict[str, None] = {}
+        self.unresolved_references: list[str] = []
+        """Stack references whose outputs are not available offline (answered with none)."""
+        self.unanswered: list[str] = []
+        """Invoke tokens answered with an empty result, in call order."""
         self._lock = threading.Lock()
 
     @property
@@ -82,7 +86,12 @@ class OfflineMocks(Mocks):
                     self.failure = self.failure or error
         if resolved is None:
             if self.failure is None:
-                self.warn(f"stack reference {target!r} is not resolved offline; its outputs are empty")
+                self.warn(
+                    f"stack reference {target!r} is not resolved offline (its project is not on disk); its outputs "
+                    f"are empty: supply them with --stack-outputs {target}=FILE.json"
+                )
+                with self._lock:
+                    self.unresolved_references.append(target)
             return args.resource_id or target, {"name": target, "outputs": {}, "secretOutputNames": []}
         outputs, secret_names = resolved
         wire = {key: wrap_secret(value) if key in secret_names else value for key, value in outputs.items()}
@@ -98,5 +107,7 @@ class OfflineMocks(Mocks):
         result = invokes.answer(token, args.args, region, provider.default_tags)
         if result is None:
             self.warn(f"invoke {token} is not modelled offline; returned an empty result")
+            with self._lock:
+                self.unanswered.append(token)
             return {}, None
         return result, None
