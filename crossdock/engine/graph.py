@@ -61,7 +61,9 @@ class Resource:
         """`inputs` as a plan may show them: secrets (however deep) as `[secret]`."""
         if not self.secret_inputs:
             return self.inputs
-        return {k: self.masked_inputs.get(k, SECRET_MASK) if k in self.secret_inputs else v for k, v in self.inputs.items()}
+        return {
+            k: self.masked_inputs.get(k, SECRET_MASK) if k in self.secret_inputs else v for k, v in self.inputs.items()
+        }
 
     def to_json(self) -> dict[str, Any]:
         return {

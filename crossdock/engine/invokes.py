@@ -288,7 +288,10 @@ def _route53_zone(args, region, _tags):
     name = str(args.get("name") or "example.com").rstrip(".")
     if name.startswith("example.com") and args.get("zoneId"):
         name = "example.com"
-    servers = [f"ns-{int(_hex(zone_id, i), 16) % 2048}.awsdns-{i:02d}.{tld}" for i, tld in enumerate(("com", "net", "org", "co.uk"))]
+    servers = [
+        f"ns-{int(_hex(zone_id, i), 16) % 2048}.awsdns-{i:02d}.{tld}"
+        for i, tld in enumerate(("com", "net", "org", "co.uk"))
+    ]
     return {
         **args,
         "id": zone_id,
@@ -387,7 +390,14 @@ def _ami_ids(args, region, tags):
     return {**args, "id": region, "ids": [first, "ami-0" + _hex("older", first)], "region": region}
 
 
-_INSTANCE_SIZES = {"nano": (2, 0.5), "micro": (2, 1), "small": (2, 2), "medium": (2, 4), "large": (2, 8), "xlarge": (4, 16)}
+_INSTANCE_SIZES = {
+    "nano": (2, 0.5),
+    "micro": (2, 1),
+    "small": (2, 2),
+    "medium": (2, 4),
+    "large": (2, 8),
+    "xlarge": (4, 16),
+}
 
 
 @handler("aws:ec2/getInstanceType:getInstanceType")
@@ -712,7 +722,9 @@ def _eks_cluster(args, region, _tags):
         "clusterId": str(uuid_from("eks", region, name)),
         "createdAt": "2024-01-01T00:00:00Z",
         "endpoint": f"https://{oidc}.gr7.{region}.eks.{dns_suffix(region)}",
-        "certificateAuthorities": [{"data": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCm9mZmxpbmUKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo="}],
+        "certificateAuthorities": [
+            {"data": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCm9mZmxpbmUKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo="}
+        ],
         "identities": [{"oidcs": [{"issuer": f"https://oidc.eks.{region}.{dns_suffix(region)}/id/{oidc}"}]}],
         "kubernetesNetworkConfigs": [
             {"ipFamily": "ipv4", "serviceIpv4Cidr": "172.20.0.0/16", "serviceIpv6Cidr": "", "elasticLoadBalancings": []}

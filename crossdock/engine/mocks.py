@@ -16,7 +16,7 @@ from typing import Any
 from pulumi.runtime import Mocks
 from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs
 
-from crossdock.engine import aws_resources, invokes
+from crossdock.engine import aws_resources, invokes, random_resources
 from crossdock.engine.regions import AWS_PROVIDER_TYPE, RegionResolver, is_aws_type
 from crossdock.engine.wire import is_unknown, wrap_secret
 from crossdock.errors import CrossdockError
@@ -65,6 +65,10 @@ class OfflineMocks(Mocks):
             return self._stack_reference(args)
         if args.resource_id and not is_aws_type(typ):
             return args.resource_id, inputs
+        if typ.startswith("random:"):
+            modelled = random_resources.compute(typ, args.name, inputs)
+            if modelled is not None:
+                return modelled
         if is_aws_type(typ):
             region = getattr(args, "region", None) or self.resolver.region_for(typ, inputs, args.provider)
             tags = self.resolver.provider(args.provider).default_tags

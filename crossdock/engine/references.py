@@ -63,10 +63,10 @@ class StackReferences:
     """Reference name -> outputs the user supplied (`--stack-outputs NAME=FILE.json`)."""
 
     @classmethod
-    def root(
-        cls, project: Project, stack: str, supplied: dict[str, dict[str, Any]] | None = None
-    ) -> StackReferences:
-        return cls(project=project, stack=stack, chain=((str(project.directory), stack),), supplied=dict(supplied or {}))
+    def root(cls, project: Project, stack: str, supplied: dict[str, dict[str, Any]] | None = None) -> StackReferences:
+        return cls(
+            project=project, stack=stack, chain=((str(project.directory), stack),), supplied=dict(supplied or {})
+        )
 
     @property
     def nested(self) -> bool:

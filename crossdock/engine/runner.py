@@ -41,6 +41,7 @@ from crossdock.engine.project import Project, StackConfig, display_path, load_pr
 from crossdock.engine.recorder import RecordingMonitor
 from crossdock.engine.references import StackReferences, how_to_supply
 from crossdock.engine.regions import DEFAULT_REGION, RegionResolver
+from crossdock.engine.requirements import resolve as resolve_requirements
 from crossdock.errors import CrossdockError, ProgramError, one_line
 
 ORGANIZATION = "organization"
@@ -53,9 +54,7 @@ _PLACEHOLDER_ROOT = object()
 _SDK_INVOKE_FILE = os.path.join("pulumi", "runtime", "invoke.py")
 
 
-def run_program(
-    project_dir: Path | str, stack: str, stack_outputs: Mapping[str, dict[str, Any]] | None = None
-) -> Plan:
+def run_program(project_dir: Path | str, stack: str, stack_outputs: Mapping[str, dict[str, Any]] | None = None) -> Plan:
     """Load the project and stack files, run the program offline, return its Plan.
 
     Raises ProjectError for missing/invalid project or stack files and ProgramError
@@ -80,9 +79,10 @@ def run_stack(
     project = stack_config.project
     program = str(project.program)
     references = references or StackReferences.root(project, stack_config.stack, dict(stack_outputs or {}))
+    site_dir = resolve_requirements(project).site_dir  # the project's own dependencies (cached install)
     # A nested run happens inside its parent's run, which already holds the lock.
     with nullcontext() if references.nested else _RUN_LOCK:
-        with _program_environment(project):
+        with _program_environment(project, site_dir):
             session = _in_thread(
                 lambda: runpy.run_path(program, run_name="__main__"),
                 project=project.name,
@@ -412,15 +412,18 @@ def _innermost_project_frame(frames: traceback.StackSummary, project: Project) -
 
 
 @contextmanager
-def _program_environment(project: Project):
-    """cwd = program dir, program dir first on sys.path; afterwards restore both and
-    forget modules the program imported from the project, so the next run is fresh."""
+def _program_environment(project: Project, site_dir: Path | None = None):
+    """cwd = program dir, program dir first on sys.path, the project's installed requirements
+    (if any) last; afterwards restore both and forget modules the program imported from the
+    project, so the next run is fresh."""
     saved_cwd = os.getcwd()
     saved_path = list(sys.path)
     saved_modules = set(sys.modules)
     program_dir = str(project.program_dir)
     os.chdir(program_dir)
     sys.path.insert(0, program_dir)
+    if site_dir is not None and str(site_dir) not in sys.path:
+        sys.path.append(str(site_dir))  # after crossdock's own packages: its pins always win
     try:
         yield
     finally:
@@ -442,9 +445,7 @@ def _purge_modules(before: set[str], roots: tuple[str, ...]) -> None:
 
 def _quiet_exception_handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
     exception = context.get("exception")
-    _LOG.debug(
-        "%s", context.get("message", "unhandled exception in the event loop"), exc_info=exception or None
-    )
+    _LOG.debug("%s", context.get("message", "unhandled exception in the event loop"), exc_info=exception or None)
 
 
 def _close_loop(loop: asyncio.AbstractEventLoop) -> None:

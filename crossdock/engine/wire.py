@@ -70,9 +70,7 @@ def is_unknown(value: Any) -> bool:
     return isinstance(value, str) and value == UNKNOWN
 
 
-def decode_struct(
-    struct: struct_pb2.Struct, masked: dict[str, Any] | None = None
-) -> tuple[dict[str, Any], set[str]]:
+def decode_struct(struct: struct_pb2.Struct, masked: dict[str, Any] | None = None) -> tuple[dict[str, Any], set[str]]:
     """Decode a top-level property Struct; return (values, keys whose value held a secret).
 
     When `masked` is given, it receives, for each key that held a secret, the value with
