@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=None, help="JSON results file")
     args = parser.parse_args(argv)
 
+    from crossdock.blueprint import CHECKOV_CATALOG
     from crossdock.checkov import CHECKOV_VERSION, checkov_findings, find_checkov, load_catalog, run_checkov
     from crossdock.checkov.scan import export_plan, map_results
     from crossdock.engine import run_program
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         from crossdock.checkov.scan import CheckovScan
 
         scan = CheckovScan(map_results(report, export, plan), report.version)
-        findings = checkov_findings(plan, scan, load_catalog(), Profile.PRODUCTION, RULES, pack)
+        findings = checkov_findings(plan, scan, load_catalog(CHECKOV_CATALOG), Profile.PRODUCTION, RULES, pack)
         merge_seconds = time.perf_counter() - started
 
     ratio = export_seconds / plan_seconds

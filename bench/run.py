@@ -7,7 +7,7 @@ One run measures, each sample in a fresh subprocess (so peak RSS is per phase):
 
 - plan:  `crossdock.engine.run_program(project, stack)` (what `crossdock plan` does),
          wall time and the process's peak RSS right after it;
-- gate:  `crossdock.gate.check.check_plan(plan, ...)` on that plan, in the same
+- gate:  `crossdock.blueprint.check_plan(plan, ...)` on that plan, in the same
          process (as `crossdock check` does), wall time and peak RSS after it;
 - floor: the same program file and config under the Pulumi SDK's *plain* mocks:
          stock `pulumi.runtime.mocks.MockMonitor`, a minimal `Mocks` returning
@@ -168,7 +168,6 @@ def worker_plan(project_dir: Path, stack: str) -> dict[str, Any]:
     """Time run_program, then check_plan on its plan (the `crossdock check` sequence)."""
     imports = _preimport()
     import crossdock.engine  # noqa: F401
-
     from crossdock.engine import run_program
 
     rss_before = current_rss_bytes()
@@ -181,7 +180,7 @@ def worker_plan(project_dir: Path, stack: str) -> dict[str, Any]:
     resources = len(plan.resources)
     custom = sum(1 for r in plan.resources if r.custom)
 
-    from crossdock.gate.check import check_plan  # imports the policy pack: not part of gate time
+    from crossdock.blueprint import check_plan  # imports the policy pack: not part of gate time
 
     start = time.perf_counter()
     cpu = time.process_time()

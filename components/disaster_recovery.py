@@ -31,7 +31,7 @@ from components.tags import base_tags
 from crossdock.config.regions import AZ_COUNT
 from crossdock.config.resilience import BACKUP_COPY_RPO_MINUTES, needs_continuous_replication
 from crossdock.config.schema import Database, DataClass, DrStrategy, StackConfig
-from crossdock.config.subnets import plan_subnets
+from crossdock.config.subnets import dr_vpc_cidr, dr_zones, plan_subnets
 
 # AWS cron: minute hour day-of-month month day-of-week year (UTC). The daily run starts
 # after Aurora's own backup window so the two snapshots never compete.
@@ -43,36 +43,12 @@ BACKUP_POLICY_ARNS = {
     "backup": "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
     "restore": "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
 }
-# Aurora subnet groups need two zones; three is what the primary's production layout uses.
-DR_MIN_ZONES, DR_MAX_ZONES = 2, 3
-RFC1918 = (IPv4Network("10.0.0.0/8"), IPv4Network("172.16.0.0/12"), IPv4Network("192.168.0.0/16"))
-
-
-def dr_vpc_cidr(primary: IPv4Network) -> IPv4Network:
-    """The DR VPC's CIDR: the block of the primary's size right after it (10.10.0.0/16 -> 10.11.0.0/16).
-
-    Adjacent and never overlapping, so the two VPCs can be peered or attached to a
-    transit gateway during a failover without renumbering, and a responder can tell
-    the regions apart from an address. If the next block would leave the primary's
-    private range (10.255.0.0/16), the block right before it is used instead.
-    """
-    size = primary.num_addresses
-    home = next((block for block in RFC1918 if primary.subnet_of(block)), None)
-    start = int(primary.network_address)
-    for candidate_start in (start + size, start - size):
-        if candidate_start < 0 or candidate_start + size > 2**32:
-            continue
-        candidate = IPv4Network((candidate_start, primary.prefixlen))
-        if home is None or candidate.subnet_of(home):
-            return candidate
-    raise ValueError(f"no free block of {primary}'s size next to it for the DR VPC")
 
 
 def dr_zone_count(config: StackConfig) -> int:
-    """Zones the DR subnets span: the primary's count, clamped to 2..3 and the region's zones."""
+    """Zones the DR subnets span: the primary's count, clamped to 2..3 and the DR region's zones."""
     assert config.dr is not None
-    available = AZ_COUNT.get(config.dr.region, DR_MIN_ZONES)
-    return max(DR_MIN_ZONES, min(config.environment.az_count, DR_MAX_ZONES, available))
+    return dr_zones(config.environment.az_count, AZ_COUNT.get(config.dr.region))
 
 
 def backup_schedule(data_class: DataClass) -> str:

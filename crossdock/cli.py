@@ -187,7 +187,7 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
 def _check_command(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from crossdock.gate.check import CheckOptions, check_plan
+    from crossdock.blueprint import CheckOptions, check_plan
     from crossdock.gate.reports import RENDERERS
     from crossdock.gate.reports.text import print_text
     from policies.profiles import Profile

@@ -1,4 +1,4 @@
-"""Error types shared by the crossdock engine and CLI.
+"""Error types and message helpers shared by every layer of crossdock (it imports nothing of crossdock).
 
 Every error a user can fix (bad stack name, broken YAML, a failing program)
 is a ``CrossdockError``: the CLI prints its one-line message and exits with
@@ -34,3 +34,14 @@ def one_line(text: str) -> str:
     """Join a possibly multi-line message into one line, dropping blank lines."""
     parts = [line.strip() for line in str(text).splitlines()]
     return " ".join(part for part in parts if part)
+
+
+def dotted_key(loc: tuple[int | str, ...]) -> str:
+    """A pydantic error location as the user typed the key: `("waivers", 0, "expires")` -> `waivers[0].expires`."""
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts[-1] = f"{parts[-1]}[{part}]" if parts else f"[{part}]"
+        else:
+            parts.append(str(part))
+    return ".".join(parts)

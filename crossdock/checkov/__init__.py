@@ -2,7 +2,8 @@
 
     scan_plan(plan) -> CheckovScan            export, one checkov run, results mapped to URNs
     checkov_findings(plan, scan, catalog, profile, rules, pack_findings) -> [Finding]
-    load_catalog() -> Catalog                 policies/checkov.yaml: the mandatory checkov ids
+    load_catalog(path) -> Catalog             the project's mandatory checkov ids (crossdock: policies/checkov.yaml)
+    CheckovScanner(catalog_path)              the above as a gate scanner (crossdock.gate.check.Scanner)
     find_checkov() / run_checkov(...)         the pinned checkov in .venv-checkov (CROSSDOCK_CHECKOV overrides)
 
 The version is pinned once, in `crossdock/checkov/requirements.txt` (CHECKOV_VERSION).
@@ -10,6 +11,7 @@ The version is pinned once, in `crossdock/checkov/requirements.txt` (CHECKOV_VER
 
 from crossdock.checkov.catalog import Catalog, CatalogError, MandatoryCheck, load_catalog
 from crossdock.checkov.findings import checkov_findings
+from crossdock.checkov.gate import CheckovGate, CheckovScanner, gate_checkov
 from crossdock.checkov.runner import (
     CHECKOV_VERSION,
     CheckovFailed,
@@ -26,6 +28,8 @@ __all__ = [
     "Catalog",
     "CatalogError",
     "CheckResult",
+    "CheckovGate",
+    "CheckovScanner",
     "CheckovFailed",
     "CheckovMissing",
     "CheckovReport",
@@ -34,6 +38,7 @@ __all__ = [
     "ScannedResult",
     "checkov_findings",
     "find_checkov",
+    "gate_checkov",
     "load_catalog",
     "run_checkov",
     "scan_plan",

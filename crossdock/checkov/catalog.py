@@ -1,4 +1,4 @@
-"""Which checkov ids block the gate: `policies/checkov.yaml`, the curated mandatory list.
+"""Which checkov ids block the gate: the project's catalog (crossdock's is `policies/checkov.yaml`).
 
 Every entry names a checkov id, the category that decides its enforcement under the
 stack's profile (the same rule as the pack's: resilience ids are advisory under the
@@ -15,18 +15,16 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from crossdock.config.loader import dotted_key
-from crossdock.errors import CrossdockError
+from crossdock.errors import CrossdockError, dotted_key
 from policies.profiles import Profile
 from policies.rule import Category
 
-CATALOG_FILE = Path(__file__).resolve().parents[2] / "policies" / "checkov.yaml"
 CHECK_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$")
 MIN_WHY_LENGTH = 20
 
 
 class CatalogError(CrossdockError):
-    """policies/checkov.yaml is malformed: the gate refuses to guess which ids block."""
+    """The catalog file is malformed: the gate refuses to guess which ids block."""
 
 
 class _Entry(BaseModel):
@@ -84,7 +82,7 @@ class Catalog:
         return entry.why if entry else ""
 
 
-def load_catalog(path: Path = CATALOG_FILE) -> Catalog:
+def load_catalog(path: Path) -> Catalog:
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except OSError as error:

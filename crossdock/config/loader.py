@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from crossdock.config.rules import check_stack
 from crossdock.config.schema import CONFIG_KEYS, StackConfig
+from crossdock.errors import dotted_key
 
 NAMESPACE = "crossdock"
 
@@ -121,16 +122,6 @@ def _format_validation_error(error: ValidationError, source: str) -> str:
             message = f"{message} (got {first['input']!r})"
     more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
     return f"{source}: {NAMESPACE}:{key}: {message}{more}"
-
-
-def dotted_key(loc: tuple) -> str:
-    parts: list[str] = []
-    for part in loc:
-        if isinstance(part, int):
-            parts[-1] = f"{parts[-1]}[{part}]" if parts else f"[{part}]"
-        else:
-            parts.append(str(part))
-    return ".".join(parts)
 
 
 def _allowed_keys(loc: tuple) -> tuple[str, ...]:

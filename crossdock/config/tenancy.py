@@ -35,6 +35,7 @@ from crossdock.config.schema import (
     StackConfig,
     Tenant,
 )
+from crossdock.config.subnets import dr_vpc_cidr
 
 Problem = tuple[str, str]
 
@@ -45,8 +46,6 @@ TENANT_HEADER = "x-tenant-id"
 TENANT_STACK_INFIX = "-tenant-"
 SQS_NAME_LIMIT = 80
 DLQ_FIFO_SUFFIX = "-dlq.fifo"
-# DisasterRecovery spans at most three zones in the DR region; a DR VPC must hold their subnets.
-DR_MAX_ZONES = 3
 
 
 def tenant_stack_name(environment_stack: str, tenant_id: str) -> str:
@@ -252,8 +251,5 @@ def environment_networks(environment: StackConfig) -> list[tuple[str, IPv4Networ
     """The address blocks an environment stack occupies: its VPC, and its DR VPC when it builds one."""
     networks = [("VPC", environment.environment.vpc_cidr)]
     if needs_dr_vpc(environment, environment.databases):
-        # The DR VPC's block is the DR component's decision; imported lazily (it loads pulumi_aws).
-        from components.disaster_recovery import dr_vpc_cidr
-
         networks.append((f"DR VPC in {environment.dr.region}", dr_vpc_cidr(environment.environment.vpc_cidr)))
     return networks

@@ -24,15 +24,13 @@ from crossdock.config.loader import (
     _decode,
     _model_of,
     _unknown_key_message,
-    dotted_key,
     load_stack_file,
     read_stack_namespace,
 )
 from crossdock.config.rules import check_stack
 from crossdock.config.schema import Isolation, StackConfig
-from crossdock.config.subnets import plan_subnets
+from crossdock.config.subnets import DR_MAX_ZONES, plan_subnets
 from crossdock.config.tenancy import (
-    DR_MAX_ZONES,
     TenantStackConfig,
     TenantStackSpec,
     check_namespace,
@@ -41,6 +39,7 @@ from crossdock.config.tenancy import (
     needs_dr_vpc,
     tenant_stack_name,
 )
+from crossdock.errors import dotted_key
 
 TENANT_KEY = "tenant"
 

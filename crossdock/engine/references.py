@@ -24,15 +24,22 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crossdock.engine.project import PROJECT_FILES, Project, display_path, load_project, load_stack
+from crossdock.engine.graph import Plan
+from crossdock.engine.project import PROJECT_FILES, Project, StackConfig, display_path, load_project, load_stack
 from crossdock.errors import CrossdockError, ProgramError, ProjectError
 
 Resolved = tuple[dict[str, Any], list[str]]
 """(outputs, secret output names) of a referenced stack."""
+
+Planner = Callable[[StackConfig, "StackReferences"], Plan]
+"""Plans one stack with the given resolver for its own references (`runner.run_stack`).
+
+Passed in by the runner, so this module never imports it (the runner imports this one)."""
 
 
 @dataclass
@@ -54,6 +61,7 @@ class StackReferences:
 
     project: Project
     stack: str
+    planner: Planner
     chain: tuple[tuple[str, str], ...] = ()
     """(project directory, stack) of every run from the top-level one down to this one."""
     cache: _RunCache = field(default_factory=_RunCache)
@@ -63,9 +71,15 @@ class StackReferences:
     """Reference name -> outputs the user supplied (`--stack-outputs NAME=FILE.json`)."""
 
     @classmethod
-    def root(cls, project: Project, stack: str, supplied: dict[str, dict[str, Any]] | None = None) -> StackReferences:
+    def root(
+        cls, project: Project, stack: str, planner: Planner, supplied: dict[str, dict[str, Any]] | None = None
+    ) -> StackReferences:
         return cls(
-            project=project, stack=stack, chain=((str(project.directory), stack),), supplied=dict(supplied or {})
+            project=project,
+            stack=stack,
+            planner=planner,
+            chain=((str(project.directory), stack),),
+            supplied=dict(supplied or {}),
         )
 
     @property
@@ -91,8 +105,6 @@ class StackReferences:
             return self.cache.results[key]
 
     def _plan(self, reference: str, project: Project, stack: str, key: tuple[str, str]) -> Resolved:
-        from crossdock.engine.runner import run_stack  # the runner imports this module
-
         path = project.stack_file(stack)
         if not path.is_file():
             listing = ", ".join(project.stacks()) or "none"
@@ -105,12 +117,13 @@ class StackReferences:
             child = StackReferences(
                 project=project,
                 stack=stack,
+                planner=self.planner,
                 chain=(*self.chain, key),
                 cache=self.cache,
                 cwd=self.cwd,
                 supplied=self.supplied,
             )
-            plan = run_stack(stack_config, references=child)
+            plan = self.planner(stack_config, child)
         except CrossdockError as error:
             kind = ProgramError if isinstance(error, ProgramError) else ProjectError
             message = str(error)

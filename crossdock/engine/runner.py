@@ -28,12 +28,12 @@ from pathlib import Path
 from typing import Any
 
 import pulumi.config
+from google.protobuf import empty_pb2
 from pulumi.runtime import config as pulumi_config
 from pulumi.runtime import set_mocks, settings
 from pulumi.runtime.mocks import MockEngine
 from pulumi.runtime.proto import engine_pb2
 from pulumi.runtime.stack import run_in_stack
-from google.protobuf import empty_pb2
 
 from crossdock.engine.graph import STACK_TYPE, Plan, tree_order
 from crossdock.engine.mocks import OfflineMocks
@@ -78,7 +78,9 @@ def run_stack(
     """
     project = stack_config.project
     program = str(project.program)
-    references = references or StackReferences.root(project, stack_config.stack, dict(stack_outputs or {}))
+    references = references or StackReferences.root(
+        project, stack_config.stack, planner=run_stack, supplied=dict(stack_outputs or {})
+    )
     site_dir = resolve_requirements(project).site_dir  # the project's own dependencies (cached install)
     # A nested run happens inside its parent's run, which already holds the lock.
     with nullcontext() if references.nested else _RUN_LOCK:

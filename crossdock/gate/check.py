@@ -1,26 +1,62 @@
-"""`crossdock check`: plan offline, evaluate the pack, apply waivers, decide.
+"""The gate: evaluate a rule set over an offline plan, add scanner findings, apply waivers, decide.
 
-The profile follows the stack's tier when the project is a crossdock blueprint
-(`crossdock:environment.tier`); other projects get `--profile`, default production.
+Generic by construction: the project's pieces come in as a `GateInputs` (the rule
+set, the profile resolver, optional scanners such as checkov with its catalog), so
+this module knows nothing of crossdock's own stacks, rules or config.
+`crossdock.blueprint` wires the blueprint's pieces in for `crossdock check`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from crossdock.engine import Plan, load_project, load_stack, run_program
-from crossdock.errors import CrossdockError
+from crossdock.engine import Plan, run_program
 from crossdock.gate.evaluate import evaluate
-from crossdock.gate.findings import GateResult
+from crossdock.gate.findings import Finding, GateResult
 from crossdock.gate.policy_config import load_policy_config
 from crossdock.gate.waivers import WaiverError, apply_waivers, load_waivers
-from policies.profiles import DEFAULT_PROFILE, PROFILE_FOR_TIER, Profile
-from policies.rules import RULES
+from policies.profiles import DEFAULT_PROFILE, Profile
+from policies.rule import Rule
 
 WAIVERS_FILE = Path("policies") / "waivers.yaml"
+
+ProfileResolver = Callable[[Plan], Profile]
+"""The profile a plan is gated with when no `--profile` is given (e.g. from the stack's tier)."""
+
+
+class ScanOutcome(Protocol):
+    """What a scanner adds to the gate (`crossdock.checkov.gate.CheckovGate` is one)."""
+
+    findings: list[Finding]
+    rules_run: list[str]
+    notes: list[str]
+
+
+class Scanner(Protocol):
+    """A second opinion on the plan, run after the rules (their findings allow de-duplication)."""
+
+    def __call__(
+        self, plan: Plan, profile: Profile, rules: Sequence[Rule], pack_findings: Sequence[Finding]
+    ) -> ScanOutcome: ...
+
+
+def default_profile(plan: Plan) -> Profile:
+    """The resolver for projects that say nothing about their tier: production, the strictest."""
+    return DEFAULT_PROFILE
+
+
+@dataclass(frozen=True)
+class GateInputs:
+    """What a project brings to the gate."""
+
+    rules: Sequence[Rule]
+    resolve_profile: ProfileResolver = default_profile
+    scanners: Sequence[Scanner] = field(default_factory=tuple)
+    """Run only when `CheckOptions.scanners` is true (the CLI turns them off with --no-checkov)."""
 
 
 @dataclass(frozen=True)
@@ -29,69 +65,48 @@ class CheckOptions:
     waivers: Path | None = None
     today: dt.date | None = None
     checkov: bool = False
-    """Also scan with checkov (crossdock.checkov); the CLI turns it on unless --no-checkov."""
+    """Also run the inputs' scanners (checkov); the CLI turns it on unless --no-checkov."""
     policy_config: Path | None = None
     """A `pulumi --policy-pack-config` JSON file: per-rule config and enforcement levels."""
 
 
-def run_check(project_dir: Path, stack: str, options: CheckOptions = CheckOptions()) -> tuple[Plan, GateResult]:
+def run_gate(
+    project_dir: Path, stack: str, inputs: GateInputs, options: CheckOptions = CheckOptions()
+) -> tuple[Plan, GateResult]:
     """Plan the stack offline and gate it; raises CrossdockError for bad input."""
     plan = run_program(project_dir, stack)
-    return plan, check_plan(plan, project_dir, options)
+    return plan, gate_plan(plan, project_dir, inputs, options)
 
 
-def check_plan(plan: Plan, project_dir: Path, options: CheckOptions = CheckOptions()) -> GateResult:
+def gate_plan(plan: Plan, project_dir: Path, inputs: GateInputs, options: CheckOptions = CheckOptions()) -> GateResult:
     """Gate an existing plan (the benchmark times this separately from planning)."""
-    profile = options.profile or profile_for(plan)
-    policy_config = load_policy_config(options.policy_config, RULES) if options.policy_config else None
-    findings = evaluate(plan, RULES, profile, policy_config)
+    rules = list(inputs.rules)
+    profile = options.profile or inputs.resolve_profile(plan)
+    policy_config = load_policy_config(options.policy_config, rules) if options.policy_config else None
+    findings = evaluate(plan, rules, profile, policy_config)
     waivers_path = options.waivers or (project_dir / WAIVERS_FILE)
     if options.waivers is not None and not options.waivers.is_file():
         # The default file is optional; one named explicitly (--waivers) must exist.
         raise WaiverError(f"{options.waivers}: waivers file not found")
     waivers = load_waivers(waivers_path)
-    rules_run, notes = [rule.id for rule in RULES], []
+    rules_run, notes = [rule.id for rule in rules], []
     if options.checkov:
-        from crossdock.checkov.gate import gate_checkov
-
-        checkov = gate_checkov(plan, profile, RULES, findings)
-        findings, rules_run, notes = findings + checkov.findings, rules_run + checkov.rules_run, checkov.notes
-    outcome = apply_waivers(findings, waivers, plan.stack, options.today)
+        pack_findings = list(findings)
+        for scanner in inputs.scanners:
+            outcome = scanner(plan, profile, rules, pack_findings)
+            findings, rules_run, notes = (
+                findings + outcome.findings,
+                rules_run + outcome.rules_run,
+                notes + outcome.notes,
+            )
+    waived = apply_waivers(findings, waivers, plan.stack, options.today)
     return GateResult(
         project=plan.project,
         stack=plan.stack,
         profile=profile.value,
         resources=sum(1 for resource in plan.resources if resource.custom),
-        findings=outcome.findings,
+        findings=waived.findings,
         rules_run=rules_run,
-        notes=outcome.notes + notes,
+        notes=waived.notes + notes,
         project_dir=plan.project_dir or project_dir,
     )
-
-
-def profile_for(plan: Plan) -> Profile:
-    """The profile a crossdock stack's tier calls for; the default for other projects.
-
-    A silo tenant stack (`crossdock:tenant`) has no tier of its own: it is gated like
-    the environment stack it belongs to.
-    """
-    config = plan.config
-    tenant = _json_value(config.get("crossdock:tenant"))
-    if isinstance(tenant, dict) and plan.project_dir is not None and "crossdock:environment" not in config:
-        try:
-            config = load_stack(load_project(plan.project_dir), str(tenant["environmentStack"])).config
-        except (CrossdockError, KeyError):
-            return DEFAULT_PROFILE
-    environment = _json_value(config.get("crossdock:environment"))
-    try:
-        return PROFILE_FOR_TIER[environment["tier"]]
-    except (TypeError, KeyError):
-        return DEFAULT_PROFILE
-
-
-def _json_value(raw):
-    """Structured config values arrive as JSON text, as the CLI passes them."""
-    try:
-        return json.loads(raw) if isinstance(raw, str) else raw
-    except ValueError:
-        return None

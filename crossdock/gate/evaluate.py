@@ -26,13 +26,11 @@ from pulumi_policy import (
 )
 from pulumi_policy.policy import _NotApplicableError
 
-from crossdock.engine import Plan, Resource
+from crossdock.engine import STACK_TYPE, Plan, Resource
 from crossdock.gate.findings import Enforcement, Finding, Source
 from crossdock.gate.policy_config import PolicyConfig
 from policies.profiles import Profile, enforcement
 from policies.rule import Rule
-
-STACK_TYPE = "pulumi:pulumi:Stack"
 
 
 def evaluate(

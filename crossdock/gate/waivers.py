@@ -14,8 +14,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from crossdock.config.loader import dotted_key
-from crossdock.errors import CrossdockError
+from crossdock.errors import CrossdockError, dotted_key
 from crossdock.gate.findings import Finding
 
 MIN_REASON_LENGTH = 20

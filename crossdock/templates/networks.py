@@ -1,7 +1,7 @@
 """Which address blocks the stacks of a stacks directory occupy, and the next free one.
 
 Every environment stack occupies its VPC CIDR and, when its DR component builds one,
-the DR VPC block next to it (`components.disaster_recovery.dr_vpc_cidr`); a silo
+the DR VPC block next to it (`crossdock.config.subnets.dr_vpc_cidr`); a silo
 tenant stack occupies its own DR VPC (`crossdock:tenant.drVpcCidr`). New stacks must
 overlap none of them, so VPCs can be peered or attached to a transit gateway later
 (failover, migrations) without renumbering.

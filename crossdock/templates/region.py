@@ -26,6 +26,7 @@ from ruamel.yaml.comments import CommentedMap
 from crossdock.config.loader import StackConfigError, load_stack_file
 from crossdock.config.regions import AZ_COUNT, DR_PAIRING
 from crossdock.config.schema import _dns_safe
+from crossdock.config.subnets import dr_vpc_cidr
 from crossdock.config.tenancy import needs_dr_vpc
 from crossdock.engine.project import display_path
 from crossdock.templates.networks import next_free, occupied, raw_namespace, stack_files, stack_name
@@ -101,7 +102,6 @@ def plan_region(
     source_vpc = config.environment.vpc_cidr
     companion = None
     if needs_dr_vpc(config, config.databases):
-        from components.disaster_recovery import dr_vpc_cidr
 
         def companion(block: IPv4Network) -> IPv4Network | None:
             try:

@@ -8,8 +8,8 @@ import textwrap
 
 import pytest
 
+from crossdock.blueprint import CHECKOV_CATALOG
 from crossdock.checkov import CatalogError, load_catalog
-from crossdock.checkov.catalog import CATALOG_FILE
 from policies.profiles import Profile
 from policies.rule import Category
 from policies.rules import RULES
@@ -22,8 +22,8 @@ def write(tmp_path, text: str):
 
 
 def test_the_catalog_loads_and_every_entry_says_why() -> None:
-    catalog = load_catalog()
-    assert catalog.path == CATALOG_FILE
+    catalog = load_catalog(CHECKOV_CATALOG)
+    assert catalog.path == CHECKOV_CATALOG
     assert len(catalog.mandatory) >= 40
     for entry in [*catalog.mandatory.values(), *catalog.advisory.values()]:
         assert len(entry.why) >= 20 and "\n" not in entry.why, entry.id
@@ -31,7 +31,7 @@ def test_the_catalog_loads_and_every_entry_says_why() -> None:
 
 
 def test_security_ids_block_in_every_profile_resilience_ids_only_in_production() -> None:
-    catalog = load_catalog()
+    catalog = load_catalog(CHECKOV_CATALOG)
     assert catalog.mandatory["CKV_AWS_27"].category is Category.SECURITY
     assert catalog.is_mandatory("CKV_AWS_27", Profile.DEVELOPMENT)
     assert catalog.mandatory["CKV_AWS_21"].category is Category.RESILIENCE
@@ -42,7 +42,7 @@ def test_security_ids_block_in_every_profile_resilience_ids_only_in_production()
 
 def test_the_packs_checkov_ids_are_mandatory_or_documented_as_advisory() -> None:
     """A pack rule names its checkov twin; the catalog must have decided about each twin."""
-    catalog = load_catalog()
+    catalog = load_catalog(CHECKOV_CATALOG)
     undecided = sorted(
         {rule.checkov_id for rule in RULES if rule.checkov_id}
         - set(catalog.mandatory)
@@ -69,7 +69,7 @@ def test_every_listed_id_is_a_real_checkov_check(real_checkov) -> None:
     ).stdout
     known = set(re.findall(r"\|\s*(CKV2?_[A-Z0-9]+_\d+)\s*\|", listing))
     assert len(known) > 1000
-    catalog = load_catalog()
+    catalog = load_catalog(CHECKOV_CATALOG)
     listed = set(catalog.mandatory) | set(catalog.advisory) | {rule.checkov_id for rule in RULES if rule.checkov_id}
     assert not listed - known, f"not checkov {real_checkov} ids: {sorted(listed - known)}"
 

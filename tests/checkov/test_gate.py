@@ -15,9 +15,9 @@ from pathlib import Path
 import pulumi_aws as aws
 import pytest
 
+from crossdock.blueprint import CHECKOV_CATALOG, CheckOptions, check_plan
 from crossdock.checkov import load_catalog, scan_plan
 from crossdock.engine import Plan, run_callable
-from crossdock.gate.check import CheckOptions, check_plan
 from crossdock.gate.findings import Enforcement, Source
 from crossdock.gate.reports.sarif import render_sarif
 from policies.profiles import Profile
@@ -63,7 +63,7 @@ def test_failed_checks_become_findings_on_the_pulumi_resource(fake_checkov, plan
     assert queue.message == "Fake check CKV_AWS_27"
     assert queue.severity == "medium"  # checkov gave none
     assert queue.enforcement is Enforcement.MANDATORY  # listed in policies/checkov.yaml
-    assert queue.description == load_catalog().why("CKV_AWS_27")
+    assert queue.description == load_catalog(CHECKOV_CATALOG).why("CKV_AWS_27")
     bucket = found[("CKV2_AWS_61", "payloads")]
     assert bucket.enforcement is Enforcement.ADVISORY
     assert bucket.reason.startswith("advisory by design: ")

@@ -10,10 +10,10 @@ import pulumi_aws as aws
 import pytest
 
 from components.data_tier import DataTier, DataTierArgs
-from components.disaster_recovery import DisasterRecovery, DisasterRecoveryArgs, ReplicatedBucket, dr_vpc_cidr
+from components.disaster_recovery import DisasterRecovery, DisasterRecoveryArgs, ReplicatedBucket
 from crossdock.config import load_stack_file
 from crossdock.config.schema import DrStrategy
-from crossdock.config.subnets import plan_subnets
+from crossdock.config.subnets import dr_vpc_cidr, plan_subnets
 from crossdock.engine import run_callable
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -86,7 +86,7 @@ def component_plan() -> Plan:
 
 @pytest.fixture(scope="module")
 def cached_planning():
-    """Make `crossdock check` (via crossdock.gate.check.run_program) plan each stack once per module.
+    """Make `crossdock check` (via crossdock.gate.check.run_program, which run_gate calls) plan each stack once per module.
 
     Errors (unknown stack, bad project) are not cached: they go through the real loader every time.
     Yields the list of (project, stack) pairs that were really planned.

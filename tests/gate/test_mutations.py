@@ -25,9 +25,9 @@ import pytest
 
 import components.disaster_recovery as disaster_recovery
 from components.environment import Environment, EnvironmentArgs
+from crossdock.blueprint import CheckOptions, check_plan
 from crossdock.config import from_pulumi_config
 from crossdock.engine import Plan, load_project, load_stack, run_callable, run_program
-from crossdock.gate.check import CheckOptions, check_plan
 from crossdock.gate.findings import GateResult
 
 from .conftest import ROOT, named, prod_project

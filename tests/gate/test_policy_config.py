@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from crossdock.blueprint import CheckOptions, check_plan
 from crossdock.cli import main
 from crossdock.errors import CrossdockError
-from crossdock.gate.check import CheckOptions, check_plan
 from crossdock.gate.policy_config import load_policy_config
 from policies.rules import RULES
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from crossdock.blueprint import profile_for
 from crossdock.engine import Plan
-from crossdock.gate.check import profile_for
 from policies.profiles import Profile
 
 

@@ -20,7 +20,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from rich.console import Console
 
-from crossdock.gate.check import CheckOptions, check_plan
+from crossdock.blueprint import CheckOptions, check_plan
 from crossdock.gate.findings import Enforcement
 from crossdock.gate.reports import render_json, render_junit, render_sarif
 from crossdock.gate.reports.text import print_text

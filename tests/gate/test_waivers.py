@@ -16,7 +16,7 @@ import re
 import pytest
 from rich.console import Console
 
-from crossdock.gate.check import CheckOptions, check_plan
+from crossdock.blueprint import CheckOptions, check_plan
 from crossdock.gate.reports import render_json
 from crossdock.gate.reports.text import print_text
 from crossdock.gate.waivers import WaiverError, load_waivers

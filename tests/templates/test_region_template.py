@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from crossdock.blueprint import CheckOptions, check_plan
 from crossdock.config import load_stack_file
 from crossdock.config.regions import AZ_COUNT, DR_PAIRING
 from crossdock.engine import run_program
-from crossdock.gate.check import CheckOptions, check_plan
 from crossdock.templates.networks import occupied
 from crossdock.templates.region import region_code
 from tests.tenancy.support import PROD_FILE, ROOT, cli, namespace, scratch_project

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from crossdock.blueprint import CheckOptions, check_plan
 from crossdock.config import load_stack_file
 from crossdock.config.schema import Isolation, Risk
 from crossdock.config.tenant_stack import load_tenant_stack_file
 from crossdock.engine import run_program
-from crossdock.gate.check import CheckOptions, check_plan
 from crossdock.templates import cli as templates_cli
 from crossdock.templates.networks import occupied
 from tests.tenancy.support import cli, scratch_project

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import components.tenant_silo as tenant_silo
+from crossdock.blueprint import CheckOptions, check_plan
 from crossdock.config.tenancy import TenantStackConfig
 from crossdock.engine import run_program
-from crossdock.gate.check import CheckOptions, check_plan
 
 from .support import ROOT
 

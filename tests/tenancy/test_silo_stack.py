@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from crossdock.blueprint import CheckOptions, check_plan
 from crossdock.engine import run_program
-from crossdock.gate.check import CheckOptions, check_plan
 from policies.rules.tenant import accepts_tags
 
 from .support import ROOT, cli

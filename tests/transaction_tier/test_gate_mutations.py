@@ -18,8 +18,8 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pytest
 
+from crossdock.blueprint import CheckOptions, check_plan
 from crossdock.engine import load_project, load_stack, run_callable
-from crossdock.gate.check import CheckOptions, check_plan
 from tests.transaction_tier.helpers import ROOT
 
 
