@@ -13,6 +13,7 @@ from policies.rules import (
 )
 from policies.rules import kubernetes, service_identity  # the transaction tier (EKS workloads, IRSA roles)
 from policies.rules import tenant_isolation  # silo tenants (docs/tenancy.md)
+from policies.rules import encryption_at_rest  # data stores third-party programs bring
 
 RULES: list[Rule] = [
     *resilience_data.RULES,
@@ -22,6 +23,7 @@ RULES: list[Rule] = [
     *least_privilege.RULES,
     *exposure.RULES,
     *encryption.RULES,
+    *encryption_at_rest.RULES,
     *kubernetes.RULES,
     *service_identity.RULES,
     *tenant.RULES,
