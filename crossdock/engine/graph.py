@@ -56,6 +56,8 @@ class Resource:
     """For each key in `secret_inputs`: its value with the secret parts shown as `[secret]`."""
     secret_outputs: frozenset[str] = frozenset()
     """Output names the provider marks secret (`additionalSecretOutputs`)."""
+    remote: bool = False
+    """A multi-language component (pulumi_awsx, pulumi_eks): a provider plugin builds its children, not planned offline."""
 
     def display_inputs(self) -> dict[str, Any]:
         """`inputs` as a plan may show them: secrets (however deep) as `[secret]`."""

@@ -101,10 +101,12 @@ class RecordingMonitor(MockMonitor):
 
         if request.remote:
             self.warnings.append(
-                f"component {type_} {request.name!r} is implemented by a provider plugin; its children are not planned offline"
+                f"component {type_} {request.name!r} is implemented by a provider plugin; its children are not planned "
+                "offline and no rule sees inside it"
             )
         record = self._record(request, urn, inputs, frozenset(secret_keys), region, id_, state)
         record.masked_inputs = masked
+        record.remote = bool(request.remote)
         record.secret_outputs = frozenset(request.additionalSecretOutputs)
         for key, value in options.items():
             setattr(record, key, value)

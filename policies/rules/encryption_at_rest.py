@@ -70,6 +70,11 @@ def _truthy(value: Any) -> bool:
 
 
 def _launch_template(props: Mapping[str, Any]) -> str | None:
+    """Every EBS volume the template defines is encrypted (a volume from a snapshot keeps the snapshot's encryption).
+
+    The key is not judged here: node groups commonly use the account's EBS default key, which
+    `aws.ebs.EncryptionByDefault`/`DefaultKmsKey` set account-wide.
+    """
     mappings = props.get("blockDeviceMappings")
     problems = []
     for mapping in mappings if is_list(mappings) else []:
@@ -78,15 +83,10 @@ def _launch_template(props: Mapping[str, Any]) -> str | None:
         ebs = mapping.get("ebs")
         if not isinstance(ebs, Mapping):
             continue
-        device = mapping.get("deviceName") or "a block device"
         if not _truthy(ebs.get("encrypted")) and not ebs.get("snapshotId"):
-            problems.append(f"{device} (block_device_mappings[].ebs.encrypted is not true)")
-        elif _truthy(ebs.get("encrypted")) and not is_unknown(ebs.get("encrypted")):
-            problem = _key_problem(ebs.get("kmsKeyId"), "block_device_mappings[].ebs.kms_key_id")
-            if problem:
-                problems.append(f"{device} {problem.replace('sets no', 'with no')}")
+            problems.append(f"{mapping.get('deviceName') or 'a block device'}")
     if problems:
-        return "does not encrypt EBS volume " + "; ".join(problems)
+        return f"does not encrypt EBS volume {', '.join(problems)} (block_device_mappings[].ebs.encrypted is not true)"
     return None
 
 
@@ -139,10 +139,11 @@ _REMEDIATION = (
 )
 
 
-def _rule(rule_id: str, store: str, what: str, how: str, checkov_id: str | None) -> Rule:
+def _rule(rule_id: str, store: str, what: str, how: str, checkov_id: str | None, customer_key: bool = True) -> Rule:
+    key = " with a customer KMS key" if customer_key else ""
     return resource_rule(
         rule_id,
-        description=f"{what} are encrypted at rest with a customer KMS key.",
+        description=f"{what} are encrypted at rest{key}.",
         severity=Severity.HIGH,
         category=Category.SECURITY,
         remediation=f"{how} {_REMEDIATION}",
@@ -193,8 +194,8 @@ LAUNCH_TEMPLATE_ENCRYPTED = _rule(
     "CD-ENC-107",
     "launch-template",
     "Launch templates' EBS volumes",
-    "Set ebs={'encrypted': 'true', 'kms_key_id': key.arn} in every block_device_mappings entry of the "
-    "aws.ec2.LaunchTemplate.",
+    "Set ebs={'encrypted': 'true'} (and kms_key_id, or the account's EBS default key) in every "
+    "block_device_mappings entry of the aws.ec2.LaunchTemplate.",
     None,
 )
 

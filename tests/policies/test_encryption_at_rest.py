@@ -82,17 +82,18 @@ CASES = [
     (
         LAUNCH_TEMPLATE_ENCRYPTED,
         "aws:ec2/launchTemplate:LaunchTemplate",
-        {"blockDeviceMappings": [{"deviceName": "/dev/xvda", "ebs": {"encrypted": "true", "kmsKeyId": KEY}}]},
+        {
+            "blockDeviceMappings": [
+                {"deviceName": "/dev/xvda", "ebs": {"encrypted": "true", "kmsKeyId": KEY}},
+                {"deviceName": "/dev/sdf", "ebs": {"encrypted": "true"}},
+                {"deviceName": "/dev/sdg", "ebs": {"snapshotId": "snap-0123"}},
+            ]
+        },
         [
             (
                 {"blockDeviceMappings": [{"deviceName": "/dev/xvda", "ebs": {"volumeSize": 50.0}}]},
                 "launch template does not encrypt EBS volume /dev/xvda "
                 "(block_device_mappings[].ebs.encrypted is not true)",
-            ),
-            (
-                {"blockDeviceMappings": [{"deviceName": "/dev/sdf", "ebs": {"encrypted": "true"}}]},
-                "launch template does not encrypt EBS volume /dev/sdf with no block_device_mappings[].ebs.kms_key_id, "
-                "so it is not encrypted with a customer KMS key",
             ),
         ],
     ),
