@@ -661,8 +661,6 @@ def _iam_policy(args, region, _tags):
     prefix = args.get("pathPrefix") or "/"
     if not arn:
         arn = f"arn:{partition(region)}:iam::{ACCOUNT_ID}:policy{prefix}{name}"
-    aws_managed = ":iam::aws:policy/" in str(arn)
-    document = _managed_policy_document(str(arn)) if aws_managed else None
     return {
         **args,
         "id": arn,
@@ -671,18 +669,10 @@ def _iam_policy(args, region, _tags):
         "path": prefix,
         "description": "",
         "attachmentCount": 0,
-        "policy": json.dumps(document or {"Version": "2012-10-17", "Statement": []}),
+        "policy": json.dumps({"Version": "2012-10-17", "Statement": []}),
         "policyId": "ANPA" + _hex("policy", arn, n=17).upper(),
         "tags": args.get("tags") or {},
     }
-
-
-def _managed_policy_document(arn: str) -> dict[str, Any] | None:
-    try:
-        from crossdock.engine.managed_policies import managed_policy_document
-    except ImportError:  # pragma: no cover - optional catalogue
-        return None
-    return managed_policy_document(arn)
 
 
 _ELB_ACCOUNTS = {

@@ -235,3 +235,29 @@ def test_no_project_found_is_one_line(tmp_path, monkeypatch, capsys):
         "crossdock: error: no Pulumi.yaml in . or any parent directory: run crossdock inside a Pulumi project "
         "or pass --project DIR\n"
     )
+
+
+def test_every_modelled_look_up_answers_realistically_and_deterministically():
+    plan = run_program(PROGRAMS / "look-ups", "dev")
+    answers = plan.outputs["r"]
+    assert plan.warnings == []
+    assert (answers["vpc"], answers["subnet"], answers["itype"], answers["rds"]) == (
+        "172.31.0.0/16",
+        "172.31.16.0/20",
+        8,
+        "postgres16",
+    )
+    assert answers["elb"] == "arn:aws:iam::156460612806:root"  # the ELB account of eu-west-1
+    assert answers["ecrtok"] == "https://123456789012.dkr.ecr.eu-west-1.amazonaws.com"
+    assert answers["repo"] == "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app"
+    assert answers["role"] == "arn:aws:iam::123456789012:role/admin"
+    assert answers["pol"] == "ReadOnlyAccess"
+    assert answers["fn"] == (
+        "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/"
+        "arn:aws:lambda:eu-west-1:123456789012:function:worker/invocations"
+    )
+    assert re.fullmatch(r"ami-0[0-9a-f]{16}", answers["ssm"])  # public AMI parameters hold an image id
+    assert re.fullmatch(r"https://oidc\.eks\.eu-west-1\.amazonaws\.com/id/[0-9A-F]{32}", answers["eks"])
+    assert re.fullmatch(r"arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-[0-9a-f]{6}", answers["secret"])
+    assert answers["zone"] != plan.outputs["zone_out"]  # different names, different zones
+    assert run_program(PROGRAMS / "look-ups", "dev").outputs == plan.outputs
