@@ -49,6 +49,7 @@ from components.disaster_recovery import DisasterRecovery, DisasterRecoveryArgs,
 from components.integration_queue import IntegrationQueue, IntegrationQueueArgs
 from components.key_policies import data_key_policy, operations_key_policy
 from components.observability import Observability, ObservabilityArgs
+from components.resilience_hub import ResilienceObjectives, ResilienceObjectivesArgs
 from components.secure_bucket import SecureBucket, SecureBucketArgs
 from components.tags import base_tags, data_store_tags
 from components.network_policies import default_deny_with_dns
@@ -242,6 +243,17 @@ class TenantSilo(pulumi.ComponentResource):
                 ),
                 opts=child,
             )
+
+        # The tenant's declared objectives, on its own graph (docs/resilience-model.md).
+        self.objectives = ResilienceObjectives(
+            f"{name}-objectives",
+            ResilienceObjectivesArgs(
+                environment=env,
+                data_classes=tuple(dc for dc in silo.data_classes if dc.name in classes),
+                name_prefix=name,
+            ),
+            opts=child,
+        )
 
         # -- identities -------------------------------------------------------------------
         self.app_role = self._role(

@@ -11,6 +11,7 @@ from policies.rules import (
     resilience_observability,
     tenant,
 )
+from policies.rules import resilience_objectives  # declared RPO/RTO vs the graph (docs/resilience-model.md)
 from policies.rules import kubernetes, service_identity  # the transaction tier (EKS workloads, IRSA roles)
 from policies.rules import tenant_isolation  # silo tenants (docs/tenancy.md)
 from policies.rules import encryption_at_rest  # data stores third-party programs bring
@@ -20,6 +21,7 @@ RULES: list[Rule] = [
     *resilience_messaging.RULES,
     *resilience_observability.RULES,
     *resilience_network.RULES,
+    *resilience_objectives.RULES,
     *least_privilege.RULES,
     *exposure.RULES,
     *encryption.RULES,
