@@ -136,10 +136,13 @@ def run(args: argparse.Namespace) -> int:
 
     from crossdock.engine.project import find_project_dir
 
-    project = (args.project or find_project_dir()).resolve()
+    try:
+        project = (args.project or find_project_dir()).resolve()
+        stacks = (args.stacks_dir or stacks_dir(project)).resolve()
+    except RuntimeError:  # Path.resolve on a symlink loop
+        raise TemplateError("--project or --stacks-dir is a symlink loop") from None
     if not any((project / name).is_file() for name in ("Pulumi.yaml", "Pulumi.yml")):
         raise TemplateError(f"--project {args.project}: no Pulumi.yaml in {display_path(project)}")
-    stacks = (args.stacks_dir or stacks_dir(project)).resolve()
     if not stacks.is_relative_to(project):  # resolved: a symlink out of the project counts as outside
         where = f"--stacks-dir {args.stacks_dir}" if args.stacks_dir else f"stackConfigDir {display_path(stacks)}"
         raise TemplateError(
