@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from ipaddress import IPv4Network, collapse_addresses
 
+from crossdock.config.operations import check_operations
 from crossdock.config.regions import AZ_COUNT
 from crossdock.config.resilience import STRATEGY_CAPABILITY
 from crossdock.config.schema import Criticality, StackConfig, Tier
@@ -45,6 +46,7 @@ def check_stack(config: StackConfig) -> list[Problem]:
         *_service_references(config),
         *_service_settings(config),
         *check_tenants(config),
+        *check_operations(config),
     ]
 
 

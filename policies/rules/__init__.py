@@ -14,6 +14,7 @@ from policies.rules import (
 from policies.rules import resilience_objectives  # declared RPO/RTO vs the graph (docs/resilience-model.md)
 from policies.rules import kubernetes, service_identity  # the transaction tier (EKS workloads, IRSA roles)
 from policies.rules import tenant_isolation  # silo tenants (docs/tenancy.md)
+from policies.rules import operating_model  # owners, business processes, runbooks (docs/operating-model.md)
 from policies.rules import encryption_at_rest  # data stores third-party programs bring
 
 RULES: list[Rule] = [
@@ -30,6 +31,7 @@ RULES: list[Rule] = [
     *service_identity.RULES,
     *tenant.RULES,
     *tenant_isolation.RULES,
+    *operating_model.RULES,
 ]
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
