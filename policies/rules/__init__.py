@@ -16,6 +16,7 @@ from policies.rules import kubernetes, service_identity  # the transaction tier 
 from policies.rules import tenant_isolation  # silo tenants (docs/tenancy.md)
 from policies.rules import incident_response  # runbook roles, replay path, break-glass (docs/runbooks.md)
 from policies.rules import operating_model  # owners, business processes, runbooks (docs/operating-model.md)
+from policies.rules import encryption_at_rest  # data stores third-party programs bring
 
 RULES: list[Rule] = [
     *resilience_data.RULES,
@@ -26,6 +27,7 @@ RULES: list[Rule] = [
     *least_privilege.RULES,
     *exposure.RULES,
     *encryption.RULES,
+    *encryption_at_rest.RULES,
     *kubernetes.RULES,
     *service_identity.RULES,
     *tenant.RULES,
