@@ -48,10 +48,10 @@ from components.database import postgres_identifier
 from components.disaster_recovery import DisasterRecovery, DisasterRecoveryArgs, ReplicatedBucket
 from components.integration_queue import IntegrationQueue, IntegrationQueueArgs
 from components.key_policies import data_key_policy, operations_key_policy
+from components.network_policies import default_deny_with_dns
 from components.observability import Observability, ObservabilityArgs
 from components.secure_bucket import SecureBucket, SecureBucketArgs
 from components.tags import base_tags, data_store_tags
-from components.network_policies import default_deny_with_dns
 from crossdock.config.schema import Severity
 from crossdock.config.subnets import plan_subnets
 from crossdock.config.tenancy import TenantStackConfig

@@ -281,24 +281,26 @@ def _export_command(args: argparse.Namespace) -> int:
     if args.format == "tf-plan":
         from crossdock.export.tfplan import to_terraform_plan
 
-        export = to_terraform_plan(plan)
+        tf_export = to_terraform_plan(plan)
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
-            export.write(output)
+            tf_export.write(output)
         except OSError as exc:
             raise CrossdockError(f"cannot write Terraform plan JSON to {output}: {exc.strerror or exc}") from exc
-        summary = f"{export.resource_count} AWS resource(s) exported as Terraform plan JSON to {output}"
+        summary = f"{tf_export.resource_count} AWS resource(s) exported as Terraform plan JSON to {output}"
+        warnings = tf_export.warnings
     else:
         from crossdock.export.kubernetes import to_kubernetes_manifests
 
-        export = to_kubernetes_manifests(plan)
+        k8s_export = to_kubernetes_manifests(plan)
         try:
-            export.write(output)
+            k8s_export.write(output)
         except OSError as exc:
             raise CrossdockError(f"cannot write Kubernetes manifests to {output}: {exc.strerror or exc}") from exc
-        summary = f"{export.resource_count} Kubernetes resource(s) exported as manifests to {output}"
-    print(f"crossdock export {plan.stack}: {summary}; {len(export.warnings)} warning(s)")
-    for warning in export.warnings:
+        summary = f"{k8s_export.resource_count} Kubernetes resource(s) exported as manifests to {output}"
+        warnings = k8s_export.warnings
+    print(f"crossdock export {plan.stack}: {summary}; {len(warnings)} warning(s)")
+    for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return EXIT_OK
 

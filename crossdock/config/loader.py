@@ -124,7 +124,7 @@ def _format_validation_error(error: ValidationError, source: str) -> str:
     return f"{source}: {NAMESPACE}:{key}: {message}{more}"
 
 
-def _allowed_keys(loc: tuple) -> tuple[str, ...]:
+def _allowed_keys(loc: tuple[int | str, ...]) -> tuple[str, ...]:
     """The keys a model at `loc` accepts, found by walking the schema's annotations."""
     model: type[BaseModel] = StackConfig
     for part in loc:

@@ -183,7 +183,8 @@ class Alerting(Model):
     info: tuple[Subscription, ...] = Field(default=(), description="Who receives informational alerts.")
 
     def subscriptions(self, severity: Severity) -> tuple[Subscription, ...]:
-        return getattr(self, severity.value)
+        subscriptions: tuple[Subscription, ...] = getattr(self, severity.value)
+        return subscriptions
 
 
 # -- transaction tier (EKS services) -------------------------------------------------------

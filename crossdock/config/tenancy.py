@@ -250,6 +250,6 @@ def derive_silo_config(environment: StackConfig, tenant: Tenant, spec: TenantSta
 def environment_networks(environment: StackConfig) -> list[tuple[str, IPv4Network]]:
     """The address blocks an environment stack occupies: its VPC, and its DR VPC when it builds one."""
     networks = [("VPC", environment.environment.vpc_cidr)]
-    if needs_dr_vpc(environment, environment.databases):
+    if environment.dr is not None and needs_dr_vpc(environment, environment.databases):
         networks.append((f"DR VPC in {environment.dr.region}", dr_vpc_cidr(environment.environment.vpc_cidr)))
     return networks

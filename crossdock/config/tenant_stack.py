@@ -145,7 +145,7 @@ def _dr_vpc_problems(spec: TenantStackSpec, environment: StackConfig) -> list[tu
     key = f"{TENANT_KEY}.drVpcCidr"
     cidr = spec.dr_vpc_cidr
     if cidr is None:
-        if needs_dr_vpc(environment, spec.databases):
+        if environment.dr is not None and needs_dr_vpc(environment, spec.databases):
             return [
                 (
                     key,
@@ -215,7 +215,7 @@ def _format(error: ValidationError, source: str) -> str:
     return f"{source}: {NAMESPACE}:{key}: {message}{more}"
 
 
-def _allowed(loc: tuple) -> tuple[str, ...]:
+def _allowed(loc: tuple[int | str, ...]) -> tuple[str, ...]:
     model: type[BaseModel] = TenantStackSpec
     for part in loc:
         if isinstance(part, int):

@@ -17,7 +17,9 @@ from crossdock.engine.aws_resources import ACCOUNT_ID, default_vpc_id
 from crossdock.engine.policy_document import render_policy_document
 from crossdock.engine.regions import _AZ_TABLE, availability_zones, dns_suffix, partition
 
-Handler = Callable[[dict[str, Any], str, dict[str, str]], dict[str, Any]]
+Args = dict[str, Any]
+Tags = dict[str, str]
+Handler = Callable[[Args, str, Tags], dict[str, Any]]
 HANDLERS: dict[str, Handler] = {}
 
 _REGION_NAMES = {
@@ -63,7 +65,7 @@ def _hex(*parts: Any, n: int = 16) -> str:
 
 
 @handler("aws:index/getAvailabilityZones:getAvailabilityZones")
-def _availability_zones(args, region, _tags):
+def _availability_zones(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     excluded_names = set(args.get("excludeNames") or [])
     excluded_ids = set(args.get("excludeZoneIds") or [])
     zones = [(n, z) for n, z in availability_zones(region) if n not in excluded_names and z not in excluded_ids]
@@ -78,7 +80,7 @@ def _availability_zones(args, region, _tags):
 
 
 @handler("aws:index/getAvailabilityZone:getAvailabilityZone")
-def _availability_zone(args, region, _tags):
+def _availability_zone(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     zones = availability_zones(region)
     name, zone_id = next(
         ((n, z) for n, z in zones if n == args.get("name") or z == args.get("zoneId")),
@@ -100,7 +102,7 @@ def _availability_zone(args, region, _tags):
 
 
 @handler("aws:index/getCallerIdentity:getCallerIdentity")
-def _caller_identity(args, region, _tags):
+def _caller_identity(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     return {
         "id": ACCOUNT_ID,
         "accountId": ACCOUNT_ID,
@@ -110,7 +112,7 @@ def _caller_identity(args, region, _tags):
 
 
 @handler("aws:index/getRegion:getRegion")
-def _region(args, region, _tags):
+def _region(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     name = args.get("region") or args.get("name") or region
     return {
         **args,
@@ -123,13 +125,13 @@ def _region(args, region, _tags):
 
 
 @handler("aws:index/getRegions:getRegions")
-def _regions(args, region, _tags):
+def _regions(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     names = sorted(r for r in _AZ_TABLE if partition(r) == partition(region))
     return {**args, "id": partition(region), "names": names}
 
 
 @handler("aws:index/getPartition:getPartition")
-def _partition(args, region, _tags):
+def _partition(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     p = partition(region)
     return {
         "id": p,
@@ -140,19 +142,19 @@ def _partition(args, region, _tags):
 
 
 @handler("aws:index/getDefaultTags:getDefaultTags")
-def _default_tags(args, region, tags):
+def _default_tags(args: Args, region: str, tags: Tags) -> dict[str, Any]:
     return {**args, "id": "aws", "tags": dict(tags)}
 
 
 @handler("aws:index/getServicePrincipal:getServicePrincipal")
-def _service_principal(args, region, _tags):
+def _service_principal(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     service = args.get("serviceName", "")
     suffix = dns_suffix(region)
     return {**args, "id": f"{service}.{region}", "name": f"{service}.{suffix}", "suffix": suffix, "region": region}
 
 
 @handler("aws:index/getArn:getArn")
-def _arn(args, region, _tags):
+def _arn(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     arn = str(args.get("arn", ""))
     parts = arn.split(":", 5) + [""] * 6
     return {
@@ -167,7 +169,7 @@ def _arn(args, region, _tags):
 
 
 @handler("aws:ec2/getAmi:getAmi")
-def _ami(args, region, _tags):
+def _ami(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     filters = {f.get("name"): list(f.get("values") or []) for f in args.get("filters") or [] if isinstance(f, dict)}
     pattern = (filters.get("name") or [args.get("nameRegex") or "offline-image-*"])[0]
     name = str(pattern).replace("*", "20240101.0").replace("?", "0")
@@ -222,7 +224,7 @@ def _ami(args, region, _tags):
 
 
 @handler("aws:ec2/getVpc:getVpc")
-def _vpc(args, region, _tags):
+def _vpc(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     default = bool(args.get("default")) or not (
         args.get("id") or args.get("cidrBlock") or args.get("filters") or args.get("tags")
     )
@@ -245,18 +247,18 @@ def _vpc(args, region, _tags):
 
 
 @handler("aws:ec2/getSubnets:getSubnets")
-def _subnets(args, region, _tags):
+def _subnets(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     ids = ["subnet-0" + _hex(region, args, zone) for zone, _ in availability_zones(region)]
     return {**args, "id": region, "ids": ids}
 
 
 @handler("aws:iam/getPolicyDocument:getPolicyDocument")
-def _policy_document(args, region, _tags):
+def _policy_document(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     return render_policy_document(args)
 
 
 @handler("aws:lb/getLoadBalancer:getLoadBalancer")
-def _load_balancer(args, region, _tags):
+def _load_balancer(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     """An application load balancer named as asked (e.g. one the AWS Load Balancer Controller made)."""
     name = args.get("name") or ("lb-" + _hex(region, args, n=8))
     suffix = f"app/{name}/{_hex('lb', region, name)}"

@@ -15,12 +15,13 @@ around each run under a lock.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import os
 import runpy
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,17 +71,16 @@ def run_stack(stack_config: StackConfig, references: StackReferences | None = No
     program = str(project.program)
     references = references or StackReferences.root(project, stack_config.stack, planner=run_stack)
     # A nested run happens inside its parent's run, which already holds the lock.
-    with nullcontext() if references.nested else _RUN_LOCK:
-        with _program_environment(project):
-            session = _in_thread(
-                lambda: runpy.run_path(program, run_name="__main__"),
-                project=project.name,
-                stack=stack_config.stack,
-                config=stack_config.config,
-                secret_keys=stack_config.secret_keys,
-                project_dir=project.directory,
-                references=references,
-            )
+    with nullcontext() if references.nested else _RUN_LOCK, _program_environment(project):
+        session = _in_thread(
+            lambda: runpy.run_path(program, run_name="__main__"),
+            project=project.name,
+            stack=stack_config.stack,
+            config=stack_config.config,
+            secret_keys=stack_config.secret_keys,
+            project_dir=project.directory,
+            references=references,
+        )
     # Back in the caller's working directory: file names in messages are relative to it.
     if session.mocks.failure is not None:  # e.g. a stack reference to a stack that does not exist
         raise session.mocks.failure
@@ -140,7 +140,7 @@ class RecordingEngine(MockEngine):
         self.warnings: list[str] = []
         self.errors: list[str] = []
 
-    def Log(self, request):
+    def Log(self, request: Any) -> None:
         message = one_line(request.message)
         if request.urn:
             message = f"{message} ({request.urn.rsplit('::', 1)[-1]})"
@@ -149,7 +149,7 @@ class RecordingEngine(MockEngine):
         elif request.severity == engine_pb2.ERROR:
             self.errors.append(message)
 
-    def RequirePulumiVersion(self, request):
+    def RequirePulumiVersion(self, request: Any) -> empty_pb2.Empty:
         return empty_pb2.Empty()
 
 
@@ -285,12 +285,14 @@ class _FailureTracebacks:
         self.first_seen: dict[int, traceback.StackSummary] = {}
         self._keep: list[BaseException] = []  # keep ids valid while the run lasts
 
-    def task_factory(self, loop, coro, context=None):
+    def task_factory(
+        self, loop: asyncio.AbstractEventLoop, coro: Any, context: contextvars.Context | None = None
+    ) -> asyncio.Task[Any]:
         task = asyncio.Task(coro, loop=loop, context=context)
         task.add_done_callback(self._done)
         return task
 
-    def _done(self, task: asyncio.Task) -> None:
+    def _done(self, task: asyncio.Task[Any]) -> None:
         if task.cancelled():
             return
         exc = task.exception()
@@ -331,7 +333,7 @@ def describe_failure(
     return f"{text} (at {location})" if location else text
 
 
-def _chain(error: BaseException):
+def _chain(error: BaseException) -> Iterator[BaseException]:
     seen: set[int] = set()
     exc: BaseException | None = error
     while exc is not None and id(exc) not in seen:
@@ -354,7 +356,7 @@ def _innermost_project_frame(frames: traceback.StackSummary, project: Project) -
 
 
 @contextmanager
-def _program_environment(project: Project):
+def _program_environment(project: Project) -> Iterator[None]:
     """cwd = program dir, program dir first on sys.path; afterwards restore both and
     forget modules the program imported from the project, so the next run is fresh."""
     saved_cwd = os.getcwd()

@@ -89,7 +89,8 @@ def gate_plan(plan: Plan, project_dir: Path, inputs: GateInputs, options: CheckO
         # The default file is optional; one named explicitly (--waivers) must exist.
         raise WaiverError(f"{options.waivers}: waivers file not found")
     waivers = load_waivers(waivers_path)
-    rules_run, notes = [rule.id for rule in rules], []
+    rules_run = [rule.id for rule in rules]
+    notes: list[str] = []
     if options.checkov:
         pack_findings = list(findings)
         for scanner in inputs.scanners:

@@ -10,9 +10,11 @@ import datetime as dt
 import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 
 from crossdock.errors import CrossdockError, dotted_key
 from crossdock.gate.findings import Finding
@@ -63,7 +65,7 @@ class WaiverFile(BaseModel):
 
     @field_validator("waivers", mode="before")
     @classmethod
-    def _no_entries(cls, value):
+    def _no_entries(cls, value: Any) -> Any:
         """`waivers:` with every entry removed or commented out is an empty list, not an error."""
         return () if value is None else value
 
@@ -115,7 +117,7 @@ def apply_waivers(
     return WaiverOutcome(result, notes)
 
 
-def _message(problem: dict) -> str:
+def _message(problem: ErrorDetails) -> str:
     if problem["type"] == "extra_forbidden":
         return f"unknown key {problem['loc'][-1]!r} (allowed: rule, stack, resource, reason, expires)"
     if problem["type"] == "missing":

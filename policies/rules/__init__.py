@@ -1,18 +1,19 @@
 """Every crossdock rule, in report order: resilience, then security, then tenant isolation."""
 
 from policies.rule import Rule
-from policies.rules import (
+from policies.rules import (  # the transaction tier (EKS workloads, IRSA roles)
     encryption,
     exposure,
+    kubernetes,
     least_privilege,
     resilience_data,
     resilience_messaging,
     resilience_network,
     resilience_observability,
+    service_identity,
     tenant,
+    tenant_isolation,  # silo tenants (docs/tenancy.md)
 )
-from policies.rules import kubernetes, service_identity  # the transaction tier (EKS workloads, IRSA roles)
-from policies.rules import tenant_isolation  # silo tenants (docs/tenancy.md)
 
 RULES: list[Rule] = [
     *resilience_data.RULES,

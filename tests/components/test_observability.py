@@ -30,7 +30,7 @@ LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
 PROVIDER = "pulumi:providers:aws"
 
-C, W, I = Severity.CRITICAL, Severity.WARNING, Severity.INFO
+C, W, I = Severity.CRITICAL, Severity.WARNING, Severity.INFO  # noqa: E741 - one letter per column of the table
 # Every alarm the prod stack must have (6 flows x 2, 2 clusters x 4, 1 DR secondary, 4 KPIs),
 # with its severity and runbook.
 PROD_ALARMS = {

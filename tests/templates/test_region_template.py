@@ -124,7 +124,7 @@ def test_name_and_stacks_dir_options(tmp_path: Path) -> None:
     project = scratch_project(tmp_path / "project")
     stacks = tmp_path / "elsewhere"
     (project / "stacks").rename(stacks)  # a stacks directory outside the project
-    code, out, err = cli(
+    code, _out, err = cli(
         "new",
         "region",
         "--from",
