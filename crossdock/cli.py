@@ -371,6 +371,133 @@ register(
 )
 
 
+# -- diff (what a change does, between two git revisions) ---------------------------------------
+
+
+def _diff_arguments(parser: argparse.ArgumentParser) -> None:
+    from crossdock.diff.cli import add_arguments
+
+    add_arguments(parser)
+
+
+def _diff_command(args: argparse.Namespace) -> int:
+    from crossdock.diff.cli import run
+
+    return run(args, project_dir(args))
+
+
+register(
+    Command(
+        name="diff",
+        help="what a change does to a stack: plan offline at two git revisions, compare, classify by risk",
+        description=(
+            "Plan STACK offline at the git revision --base and at --head (default: the working tree), compare the "
+            "graphs by URN (added, removed, updated and replaced resources; changed inputs before -> after, secrets "
+            "masked; protect/retain changes; parent, provider or region moves, which replace), and classify every "
+            "change: data-loss, security-widening, resilience-reduction, high-risk or routine. Risky changes are "
+            "listed first. --format markdown is the pull-request comment. Exit codes: 0 the report was written "
+            "(whatever it contains); 2 bad input (not a git repository, unknown revision, a revision that does not plan)."
+        ),
+        add_arguments=_diff_arguments,
+        run=_diff_command,
+    )
+)
+
+
+# -- deploy-gate (freeze windows, approvals, the deploy-freeze flag) ---------------------------
+
+
+def _deploy_gate_arguments(parser: argparse.ArgumentParser) -> None:
+    from crossdock.deploy.cli import add_arguments
+
+    add_arguments(parser)
+
+
+def _deploy_gate_command(args: argparse.Namespace) -> int:
+    from crossdock.deploy.cli import run
+
+    return run(args, project_dir(args))
+
+
+register(
+    Command(
+        name="deploy-gate",
+        help="may this change go to STACK now? freeze flag, freeze windows, approvals; break-glass audited",
+        description=(
+            "Decide whether the change from --base to --head (default: the working tree) may be deployed to STACK at "
+            "--at (default: now). Blocks while the SSM parameter /crossdock/ENV/deploy-freeze is on; while a freeze "
+            "window of crossdock:deploy (read from the --base revision) is in force (blocks: all, or only risky "
+            "changes as `crossdock diff` classifies them); and when a risky change has no approval (the approvals file "
+            "or --approved-by/--approval-reason). --break-glass --reason TEXT deploys anyway, announced on the "
+            "critical alert topic. Every decision is appended to the audit log. Exit codes: 0 the change may go; "
+            "1 blocked (the window and when it ends, the flag, or the missing approval); 2 bad input."
+        ),
+        add_arguments=_deploy_gate_arguments,
+        run=_deploy_gate_command,
+    )
+)
+
+
+# -- preview / up (the real Pulumi CLI, through the Automation API) ---------------------------
+
+
+def _preview_arguments(parser: argparse.ArgumentParser) -> None:
+    from crossdock.deploy.up_cli import add_preview_arguments
+
+    add_preview_arguments(parser)
+
+
+def _preview_command(args: argparse.Namespace) -> int:
+    from crossdock.deploy.up_cli import run_preview_command
+
+    return run_preview_command(args, project_dir(args))
+
+
+register(
+    Command(
+        name="preview",
+        help="pulumi preview with the policy pack, through the Automation API (needs the Pulumi CLI)",
+        description=(
+            "Run `pulumi preview` for STACK through the Pulumi Automation API with the crossdock policy pack "
+            "(policy_packs=['policies']) and save the update plan (--plan FILE keeps it). Needs the real Pulumi CLI, "
+            "logged in to a backend, and cloud credentials; without `pulumi` on PATH it stops with one line. "
+            "Exit codes: 0 the preview passed; 1 it failed (policy violations, provider errors); 2 bad input or no CLI."
+        ),
+        add_arguments=_preview_arguments,
+        run=_preview_command,
+    )
+)
+
+
+def _up_arguments(parser: argparse.ArgumentParser) -> None:
+    from crossdock.deploy.up_cli import add_up_arguments
+
+    add_up_arguments(parser)
+
+
+def _up_command(args: argparse.Namespace) -> int:
+    from crossdock.deploy.up_cli import run_up_command
+
+    return run_up_command(args, project_dir(args))
+
+
+register(
+    Command(
+        name="up",
+        help="preview with the policy pack, deploy gate, then pulumi up constrained to the previewed plan",
+        description=(
+            "Through the Pulumi Automation API: `pulumi preview` with the policy pack saving an update plan, then "
+            "`crossdock deploy-gate` (freeze flag, windows, approvals; --break-glass --reason), then `pulumi up` "
+            "constrained to that plan, then a deployment marker (EventBridge event and a CloudWatch metric: stack, "
+            "revision, who, change summary). Needs the real Pulumi CLI; without `pulumi` on PATH it stops with one "
+            "line. Exit codes: 0 deployed; 1 the preview, the gate or the update failed; 2 bad input or no CLI."
+        ),
+        add_arguments=_up_arguments,
+        run=_up_command,
+    )
+)
+
+
 # -- entry point ----------------------------------------------------------------------------
 
 

@@ -17,6 +17,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from crossdock.config.deploy import DeployPolicy
+
 DNS_SAFE = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
 MAX_NAME_LENGTH = 40
 
@@ -300,6 +302,10 @@ class StackConfig(Model):
     cluster: Cluster = Field(default_factory=Cluster, description="EKS cluster of the transaction tier.")
     services: tuple[Service, ...] = Field(default=(), description="Transaction-tier services run on the cluster.")
     tenants: tuple[Tenant, ...] = Field(default=(), description="Tenants of this environment, pool or silo.")
+    deploy: DeployPolicy = Field(
+        default_factory=DeployPolicy,
+        description="Change-freeze windows for `crossdock deploy-gate` (docs/deploy-safety.md).",
+    )
 
     @property
     def is_production(self) -> bool:
