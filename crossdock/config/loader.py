@@ -31,13 +31,28 @@ class StackConfigError(ValueError):
     exit_code = 2
 
 
+def stack_config_dir(project_dir: Path) -> str:
+    """`stackConfigDir` of the project's Pulumi.yaml ("" when unset: the stack files sit beside it).
+
+    The blueprint's own reading; the offline engine validates the whole project file itself
+    (`crossdock.engine.project`), which this layer may not import.
+    """
+    project_file = project_dir / "Pulumi.yaml"
+    if not project_file.is_file():
+        return ""
+    project = yaml.safe_load(project_file.read_text()) or {}
+    return str(project.get("stackConfigDir") or "")
+
+
+def stacks_dir(project_dir: Path) -> Path:
+    """The project's stack config directory (`stackConfigDir` of Pulumi.yaml, else the project)."""
+    config_dir = stack_config_dir(project_dir)
+    return (project_dir / config_dir) if config_dir else project_dir
+
+
 def stack_file_label(project_dir: Path, stack: str) -> str:
     """The stack file's path relative to the project, honouring `stackConfigDir`."""
-    config_dir = ""
-    project_file = project_dir / "Pulumi.yaml"
-    if project_file.is_file():
-        project = yaml.safe_load(project_file.read_text()) or {}
-        config_dir = str(project.get("stackConfigDir") or "")
+    config_dir = stack_config_dir(project_dir)
     return str(Path(config_dir) / f"Pulumi.{stack}.yaml") if config_dir else f"Pulumi.{stack}.yaml"
 
 
@@ -49,7 +64,7 @@ def parse_stack_config(namespace: Mapping[str, Any], source: str, aws_region: st
     try:
         config = StackConfig.model_validate(dict(namespace))
     except ValidationError as error:
-        raise StackConfigError(_format_validation_error(error, source)) from None
+        raise StackConfigError(format_validation_error(error, source)) from None
     problems = check_stack(config)
     if aws_region is not None and aws_region != config.environment.region:
         problems.insert(
@@ -108,14 +123,23 @@ def _decode(value: Any) -> Any:
     return value
 
 
-def _format_validation_error(error: ValidationError, source: str) -> str:
+def format_validation_error(
+    error: ValidationError, source: str, root: type[BaseModel] = StackConfig, prefix: tuple[str, ...] = ()
+) -> str:
+    """The first problem as one line: `<file>: crossdock:<dotted key>: <message> (and N more problem(s))`.
+
+    `root` is the model that was validated (for the keys an unknown key could have meant) and
+    `prefix` the keys above it in the stack file (`("tenant",)` for a silo tenant stack).
+    """
     problems = error.errors()
     first = problems[0]
-    key = dotted_key(first["loc"])
+    key = dotted_key((*prefix, *first["loc"]))
     if first["type"] == "extra_forbidden":
-        message = _unknown_key_message(str(first["loc"][-1]), _allowed_keys(first["loc"][:-1]))
+        message = _unknown_key_message(str(first["loc"][-1]), _allowed_keys(first["loc"][:-1], root))
     elif first["type"] == "missing":
         message = "required key is missing"
+    elif first["type"] in ("model_type", "dict_type"):
+        message = f"expected a mapping (got {json.dumps(first.get('input'))})"
     else:
         message = first["msg"].removeprefix("Value error, ")
         if "input" in first and not isinstance(first["input"], (dict, list)) and repr(first["input"]) not in message:
@@ -124,9 +148,9 @@ def _format_validation_error(error: ValidationError, source: str) -> str:
     return f"{source}: {NAMESPACE}:{key}: {message}{more}"
 
 
-def _allowed_keys(loc: tuple[int | str, ...]) -> tuple[str, ...]:
-    """The keys a model at `loc` accepts, found by walking the schema's annotations."""
-    model: type[BaseModel] = StackConfig
+def _allowed_keys(loc: tuple[int | str, ...], root: type[BaseModel]) -> tuple[str, ...]:
+    """The keys a model at `loc` accepts, found by walking the schema's annotations from `root`."""
+    model = root
     for part in loc:
         if isinstance(part, int):
             continue

@@ -194,6 +194,18 @@ class Alerting(Model):
 # Kubernetes quantities crossdock accepts: millicores or cores, and binary memory units.
 CPU_QUANTITY = r"^([1-9][0-9]*m|[0-9]+(\.[0-9]+)?)$"
 MEMORY_QUANTITY = r"^[1-9][0-9]*(Mi|Gi)$"
+
+
+def cpu_millicores(quantity: str) -> int:
+    """A CPU_QUANTITY in millicores: `250m` -> 250, `2` -> 2000, `0.5` -> 500."""
+    return int(quantity[:-1]) if quantity.endswith("m") else round(float(quantity) * 1000)
+
+
+def memory_mebibytes(quantity: str) -> int:
+    """A MEMORY_QUANTITY in MiB: `512Mi` -> 512, `4Gi` -> 4096."""
+    return int(quantity[:-2]) * (1024 if quantity.endswith("Gi") else 1)
+
+
 # An image pinned by tag or digest; `latest` is rejected by the cross-section rules.
 IMAGE_REFERENCE = r"^[a-z0-9][a-z0-9._/:-]*[a-z0-9](@sha256:[a-f0-9]{64})?$"
 

@@ -10,22 +10,20 @@ and the dotted key, like every other stack error:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from crossdock.config.loader import (
     NAMESPACE,
     StackConfigError,
     _decode,
-    _model_of,
-    _unknown_key_message,
+    format_validation_error,
     load_stack_file,
     read_stack_namespace,
+    stacks_dir,
 )
 from crossdock.config.rules import check_stack
 from crossdock.config.schema import Isolation, StackConfig
@@ -39,7 +37,6 @@ from crossdock.config.tenancy import (
     needs_dr_vpc,
     tenant_stack_name,
 )
-from crossdock.errors import dotted_key
 
 TENANT_KEY = "tenant"
 
@@ -47,16 +44,6 @@ TENANT_KEY = "tenant"
 def is_tenant_namespace(namespace: Mapping[str, Any]) -> bool:
     """A stack whose `crossdock` namespace has `tenant` is a silo tenant stack."""
     return TENANT_KEY in namespace
-
-
-def stacks_dir(project_dir: Path) -> Path:
-    """The project's stack config directory (`stackConfigDir` of Pulumi.yaml, else the project)."""
-    project_file = project_dir / "Pulumi.yaml"
-    config_dir = ""
-    if project_file.is_file():
-        project = yaml.safe_load(project_file.read_text()) or {}
-        config_dir = str(project.get("stackConfigDir") or "")
-    return (project_dir / config_dir) if config_dir else project_dir
 
 
 def parse_tenant_stack(
@@ -78,7 +65,7 @@ def parse_tenant_stack(
     try:
         spec = TenantStackSpec.model_validate(raw)
     except ValidationError as error:
-        raise StackConfigError(_format(error, source)) from None
+        raise StackConfigError(format_validation_error(error, source, TenantStackSpec, (TENANT_KEY,))) from None
 
     environment_file = stacks / f"Pulumi.{spec.environment_stack}.yaml"
     if not environment_file.is_file():
@@ -194,35 +181,6 @@ def _label(path: Path, source: str) -> str:
     if not source_path.is_absolute():
         return str(source_path.parent / path.name)
     return str(path)
-
-
-def _format(error: ValidationError, source: str) -> str:
-    problems = error.errors()
-    first = problems[0]
-    loc = (TENANT_KEY, *first["loc"])
-    key = dotted_key(loc)
-    if first["type"] == "extra_forbidden":
-        message = _unknown_key_message(str(first["loc"][-1]), _allowed(first["loc"][:-1]))
-    elif first["type"] == "missing":
-        message = "required key is missing"
-    elif first["type"] in ("model_type", "dict_type"):
-        message = f"expected a mapping (got {json.dumps(first.get('input'))})"
-    else:
-        message = first["msg"].removeprefix("Value error, ")
-        if "input" in first and not isinstance(first["input"], (dict, list)) and repr(first["input"]) not in message:
-            message = f"{message} (got {first['input']!r})"
-    more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-    return f"{source}: {NAMESPACE}:{key}: {message}{more}"
-
-
-def _allowed(loc: tuple[int | str, ...]) -> tuple[str, ...]:
-    model: type[BaseModel] = TenantStackSpec
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        field = next(f for name, f in model.model_fields.items() if (f.alias or name) == part)
-        model = _model_of(field.annotation)
-    return tuple(f.alias or name for name, f in model.model_fields.items())
 
 
 __all__ = [
