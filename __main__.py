@@ -14,7 +14,8 @@ import pulumi
 from components.environment import Environment, EnvironmentArgs
 from components.tenant_silo import TenantSilo, TenantSiloArgs, environment_reference
 from crossdock.config import from_pulumi_config, stack_file_label
-from crossdock.config.tenant_stack import tenant_stack_from_pulumi_config
+from crossdock.config.overlaps import overlap_warnings
+from crossdock.config.tenant_stack import stacks_dir, tenant_stack_from_pulumi_config
 
 source = stack_file_label(Path(__file__).resolve().parent, pulumi.get_stack())
 # Not resolved: a copy of the project with symlinked program files keeps its own stacks directory.
@@ -23,6 +24,8 @@ if tenant is not None:
     root = TenantSilo(tenant.name, TenantSiloArgs(config=tenant, environment=environment_reference(tenant)))
 else:
     config = from_pulumi_config(source)
+    for warning in overlap_warnings(config, stacks_dir(Path(__file__).absolute().parent), pulumi.get_stack()):
+        pulumi.log.warn(warning)
     root = Environment(config.environment.name, EnvironmentArgs(config=config))
 
 for key, value in root.outputs.items():

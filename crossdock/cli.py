@@ -2,17 +2,21 @@
 
 Each subcommand is one `Command` in `COMMANDS`: a function that adds its arguments
 and a function that runs it and returns the exit code. `main` owns the shared
-behaviour: exit codes (0 ok, 1 gate failed, 2 bad input), one-line errors on
-stderr, and tracebacks only with `--debug`.
+behaviour: exit codes (0 ok, 1 gate failed, 2 bad input, 3 a bug in crossdock itself),
+one-line errors on stderr, tracebacks only with `--debug`, and `--timeout`.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,9 +73,73 @@ def project_dir(args: argparse.Namespace) -> Path:
 
 def run_plan(args: argparse.Namespace):
     """Run the project's program for args.stack offline and return the Plan."""
+    from crossdock import activity
     from crossdock.engine import run_program
 
+    activity.doing(f"running the Pulumi program of {args.stack} offline")
     return run_program(project_dir(args), args.stack)
+
+
+DEFAULT_TIMEOUT_SECONDS = 600.0
+
+
+def add_timeout_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=_timeout_seconds,
+        default=DEFAULT_TIMEOUT_SECONDS,
+        help=f"stop the run after SECONDS (default: {DEFAULT_TIMEOUT_SECONDS:g}), naming what it was doing; exit 2",
+    )
+
+
+def _timeout_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 < value <= 86400 or value != value:
+        raise argparse.ArgumentTypeError(f"expected seconds between 0 and 86400, got {text!r}")
+    return value
+
+
+def run_inputs(args: argparse.Namespace, *extra: tuple[Path | None, str]) -> list[tuple[Path, str]]:
+    """The files a plan/check/export run reads: no output may be written over them.
+
+    The project file, the program, every stack file of the stacks directory, and `extra` (waivers,
+    policy config). A project that does not load contributes nothing: the run reports it.
+    """
+    from crossdock.engine.project import load_project
+
+    inputs = [(path, what) for path, what in extra if path is not None]
+    try:
+        project = load_project(project_dir(args))
+    except CrossdockError:
+        return inputs
+    program = project.program / "__main__.py" if project.program.is_dir() else project.program
+    inputs += [(project.project_file, "the project file"), (program, "the program")]
+    with suppress(OSError):
+        inputs += [(path, "a stack file") for path in sorted(project.stack_config_dir.glob("Pulumi.*.y*ml"))]
+    return inputs
+
+
+def guard_output(args: argparse.Namespace, output: Path, flag: str, *extra: tuple[Path | None, str]) -> None:
+    """Refuse an output that would replace a file the run reads, or the program's source."""
+    from crossdock.engine.project import load_project
+    from crossdock.files import OutputError, refuse_inputs
+
+    refuse_inputs(output, run_inputs(args, *extra), flag=flag)
+    try:
+        program_dir = load_project(project_dir(args)).program_dir
+    except CrossdockError:
+        return
+    target = Path(os.path.abspath(output))
+    real = Path(os.path.realpath(output))
+    roots = {Path(os.path.abspath(program_dir)), program_dir.resolve()}
+    if (target.suffix == ".py" or real.suffix == ".py") and any(
+        root in path.parents for root in roots for path in (target, real)
+    ):
+        raise OutputError(f"{flag} {output} is a source file of the program; refusing to write over it")
 
 
 # -- plan -----------------------------------------------------------------------------------
@@ -85,11 +153,15 @@ def _plan_arguments(parser: argparse.ArgumentParser) -> None:
         dest="json_file",
         help="also write the plan as JSON to FILE ('-' writes only the JSON, to stdout)",
     )
+    add_timeout_argument(parser)
 
 
 def _plan_command(args: argparse.Namespace) -> int:
     from crossdock.engine.view import render_plan
+    from crossdock.files import write_atomic
 
+    if args.json_file and args.json_file != "-":
+        guard_output(args, Path(args.json_file), "--json")
     plan = run_plan(args)
     if args.json_file == "-":
         sys.stdout.write(plan.dumps() + "\n")
@@ -98,11 +170,7 @@ def _plan_command(args: argparse.Namespace) -> int:
     render_plan(plan, console)
     if args.json_file:
         path = Path(args.json_file)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            plan.write_json(path)
-        except OSError as exc:
-            raise CrossdockError(f"cannot write plan JSON to {path}: {exc.strerror or exc}") from exc
+        write_atomic(path, plan.dumps() + "\n", what="plan JSON")
         console.print(f"Plan JSON written to {path}", markup=False, highlight=False, soft_wrap=True)
     return EXIT_OK
 
@@ -115,7 +183,8 @@ register(
             "Run the project's Pulumi program for STACK in-process with the Pulumi SDK's mocks: "
             "no Pulumi CLI, no cloud credentials, no network. Shows the resource tree (type, name, "
             "region), counts by type and region, warnings and stack outputs. Exit codes: 0 ok; "
-            "2 bad input (unknown stack, invalid project or stack file, the program failed)."
+            "2 bad input (unknown stack, invalid project or stack file, the program failed or ran past --timeout); "
+            "3 a bug in crossdock itself."
         ),
         add_arguments=_plan_arguments,
         run=_plan_command,
@@ -167,16 +236,30 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
         help="skip the checkov scan of the exported plan (by default checkov runs after the pack; "
         "its mandatory ids are listed in policies/checkov.yaml)",
     )
+    add_timeout_argument(parser)
 
 
 def _check_command(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from crossdock.blueprint import CheckOptions, run_check
+    from crossdock.files import write_atomic
     from crossdock.gate.reports import RENDERERS
     from crossdock.gate.reports.text import print_text
     from policies.profiles import Profile
 
+    if args.output:
+        guard_output(
+            args,
+            args.output,
+            "--output",
+            (args.waivers or project_dir(args) / "policies" / "waivers.yaml", "the waivers file"),
+            (args.policy_config, "the policy config file"),
+        )
+    from crossdock import activity
+
+    activity.doing("loading the policy pack, the waivers and the policy config")
+    _check_gate_inputs(args)  # a bad waivers or policy-config file fails before minutes of planning
     if not args.no_checkov:
         from crossdock.checkov import find_checkov
 
@@ -195,15 +278,15 @@ def _check_command(args: argparse.Namespace) -> int:
         print()
     if args.format == "text":
         if args.output:
-            with _open_output(args.output) as handle:
-                print_text(result, Console(file=handle, width=160, no_color=True))
+            buffer = io.StringIO()
+            print_text(result, Console(file=buffer, width=160, no_color=True))
+            write_atomic(args.output, buffer.getvalue(), what="report")
         else:
             print_text(result, _stdout_console())
     else:
         report = RENDERERS[args.format](result)
         if args.output:
-            with _open_output(args.output) as handle:
-                handle.write(report)
+            write_atomic(args.output, report, what="report")
         else:
             sys.stdout.write(report)
     if args.output:
@@ -216,6 +299,21 @@ def _check_command(args: argparse.Namespace) -> int:
     return EXIT_OK if result.passed else EXIT_GATE_FAILED
 
 
+def _check_gate_inputs(args: argparse.Namespace) -> None:
+    """Load the policy config and the waivers (the gate loads them again; both are small)."""
+    from crossdock.gate.check import WAIVERS_FILE
+    from crossdock.gate.policy_config import load_policy_config
+    from crossdock.gate.waivers import WaiverError, check_rule_ids, load_waivers
+    from policies.rules import RULES
+
+    if args.policy_config is not None:
+        load_policy_config(args.policy_config, RULES)
+    waivers = args.waivers or project_dir(args) / WAIVERS_FILE
+    if args.waivers is not None and not args.waivers.is_file():
+        raise WaiverError(f"{args.waivers}: waivers file not found")
+    check_rule_ids(load_waivers(waivers), [rule.id for rule in RULES], waivers)
+
+
 def _stdout_console():
     from rich.console import Console
 
@@ -223,14 +321,6 @@ def _stdout_console():
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console.width = 160  # CI logs: wide enough for long type tokens and names
     return console
-
-
-def _open_output(path: Path):
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return path.open("w", encoding="utf-8")
-    except OSError as exc:
-        raise CrossdockError(f"cannot write report to {path}: {exc.strerror or exc}") from exc
 
 
 register(
@@ -242,8 +332,8 @@ register(
             "objects in-process (the same objects `pulumi preview --policy-pack policies` runs), scan the plan "
             "exported as Terraform-plan JSON and Kubernetes manifests with checkov (unless --no-checkov), apply "
             "waivers from policies/waivers.yaml, and report. Exit codes: 0 the gate passed; 1 a mandatory "
-            "finding is not waived; 2 bad input (unknown stack, invalid stack or waivers file, the program failed, "
-            "checkov not installed: scripts/bootstrap.sh installs it)."
+            "finding is not waived; 2 bad input (unknown stack, invalid stack or waivers file, the program failed or ran "
+            "past --timeout, checkov not installed: scripts/bootstrap.sh installs it); 3 a bug in crossdock itself."
         ),
         add_arguments=_check_arguments,
         run=_check_command,
@@ -270,33 +360,37 @@ def _export_arguments(parser: argparse.ArgumentParser) -> None:
         required=True,
         metavar="PATH",
         type=Path,
-        help="tf-plan: the JSON file to write; k8s: the directory to write the manifests into (created if missing)",
+        help="tf-plan: the JSON file to write; k8s: the directory to write the manifests into (created if missing; "
+        "a directory crossdock did not write must be empty)",
     )
+    add_timeout_argument(parser)
 
 
 def _export_command(args: argparse.Namespace) -> int:
+    from crossdock import activity
+    from crossdock.files import check_directory_output, refuse_inputs_under, write_atomic, write_directory
+
     output: Path = args.output
-    _check_export_output(output, directory=args.format == "k8s")
+    directory = args.format == "k8s"
+    _check_export_output(output, directory=directory)
+    guard_output(args, output, "--output")
+    if directory:
+        refuse_inputs_under(output, output, run_inputs(args), flag="--output")
+        check_directory_output(output)
     plan = run_plan(args)
+    activity.doing(f"writing the {args.format} export of {plan.stack}")
     if args.format == "tf-plan":
         from crossdock.export.tfplan import to_terraform_plan
 
         tf_export = to_terraform_plan(plan)
-        try:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            tf_export.write(output)
-        except OSError as exc:
-            raise CrossdockError(f"cannot write Terraform plan JSON to {output}: {exc.strerror or exc}") from exc
+        write_atomic(output, tf_export.dumps() + "\n", what="Terraform plan JSON")
         summary = f"{tf_export.resource_count} AWS resource(s) exported as Terraform plan JSON to {output}"
         warnings = tf_export.warnings
     else:
         from crossdock.export.kubernetes import to_kubernetes_manifests
 
         k8s_export = to_kubernetes_manifests(plan)
-        try:
-            k8s_export.write(output)
-        except OSError as exc:
-            raise CrossdockError(f"cannot write Kubernetes manifests to {output}: {exc.strerror or exc}") from exc
+        write_directory(output, {manifest.filename: manifest.dumps() for manifest in k8s_export.manifests})
         summary = f"{k8s_export.resource_count} Kubernetes resource(s) exported as manifests to {output}"
         warnings = k8s_export.warnings
     print(f"crossdock export {plan.stack}: {summary}; {len(warnings)} warning(s)")
@@ -330,8 +424,9 @@ register(
             "and attribute names, references between resources from the graph's dependencies) to the file --output; "
             "--format k8s writes one YAML manifest per Kubernetes resource into the directory --output. Prints how "
             "many resources were exported; resource types with no Terraform mapping are listed as warnings. "
-            "Exit codes: 0 ok; 2 bad input (unknown stack, invalid project or stack file, the program failed, "
-            "an output path that cannot be written)."
+            "Exit codes: 0 ok; 2 bad input (unknown stack, invalid project or stack file, the program failed or ran "
+            "past --timeout, an output path that cannot be written or is one of the run's inputs, a non-empty "
+            "directory crossdock did not write); 3 a bug in crossdock itself."
         ),
         add_arguments=_export_arguments,
         run=_export_command,
@@ -526,23 +621,64 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        return COMMANDS[args.command].run(args)
+        with _deadline(args):
+            return COMMANDS[args.command].run(args)
     except CrossdockError as exc:
         if args.debug:
             traceback.print_exc()
         print(f"crossdock: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except Exception as exc:  # noqa: BLE001 - a bug in crossdock, or a user error raised below the CLI
+        if getattr(exc, "user_error", False) is not True:
+            return _internal_error(exc, args)
+        # A user error raised below the CLI (a stack file that does not validate): one line, exit 2.
+        if args.debug:
+            traceback.print_exc()
+        print(f"crossdock: error: {one_line(str(exc))}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("crossdock: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - a bug in crossdock, reported without a traceback
-        if args.debug:
-            traceback.print_exc()
-        print(
-            f"crossdock: internal error: {type(exc).__name__}: {one_line(str(exc))} (rerun with --debug for the traceback)",
-            file=sys.stderr,
+
+
+def _internal_error(exc: BaseException, args: argparse.Namespace) -> int:
+    """A bug in crossdock: one line, exit 3 (EXIT_INTERNAL_ERROR), the traceback only with --debug."""
+    if args.debug:
+        traceback.print_exc()
+    print(
+        f"crossdock: internal error: {type(exc).__name__}: {one_line(str(exc))} (rerun with --debug for the traceback)",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL_ERROR
+
+
+class RunTimedOut(CrossdockError):
+    """--timeout passed: the one line names the command, the stack and what the run was doing."""
+
+
+@contextmanager
+def _deadline(args: argparse.Namespace) -> Iterator[None]:
+    """Stop the command after args.timeout seconds (commands with --timeout; main thread only)."""
+    seconds = getattr(args, "timeout", None)
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    from crossdock import activity
+
+    activity.doing("starting")
+
+    def expire(signum, frame):
+        raise RunTimedOut(
+            f"{args.command} {args.stack}: stopped after {seconds:g} s (--timeout) while {activity.current()}"
         )
-        return EXIT_INTERNAL_ERROR
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _version() -> str:

@@ -9,6 +9,7 @@ a platform engineer has to change.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from ipaddress import IPv4Network, collapse_addresses
 from typing import Any
 
 from crossdock.config.regions import AZ_COUNT
@@ -188,6 +189,9 @@ def _kpi_periods(config: StackConfig) -> Iterator[Problem]:
 # runs one per zone of the three a production environment spans.
 MIN_REPLICAS = 2
 PRODUCTION_REAL_TIME_MIN_REPLICAS = 3
+# The public API endpoint's allow-list (cluster.publicEndpointCidrs) may cover at most a /16 in total:
+# office and VPN egress ranges, not provider-sized blocks (and never the internet split into pieces).
+PUBLIC_ENDPOINT_MAX_ADDRESSES = 2**16
 IAM_ROLE_NAME_LIMIT = 64
 LOAD_BALANCER_NAME_LIMIT = 32
 
@@ -197,12 +201,31 @@ def _declared(names: Iterable[str]) -> str:
 
 
 def _cluster_settings(config: StackConfig) -> Iterator[Problem]:
-    for index, cidr in enumerate(config.cluster.public_endpoint_cidrs):
-        if cidr.prefixlen == 0:
-            yield (
-                f"cluster.publicEndpointCidrs[{index}]",
-                f"{cidr} would open the Kubernetes API endpoint to the whole internet; list the networks that need it",
-            )
+    cidrs = config.cluster.public_endpoint_cidrs
+    union = list(collapse_addresses(cidrs))
+    covered = sum(network.num_addresses for network in union)
+    whole = next((index for index, cidr in enumerate(cidrs) if cidr.prefixlen == 0), None)
+    if whole is not None:
+        yield (
+            f"cluster.publicEndpointCidrs[{whole}]",
+            f"{cidrs[whole]} would open the Kubernetes API endpoint to the whole internet; list the networks that "
+            "need it",
+        )
+    elif union == [IPv4Network("0.0.0.0/0")]:
+        listed = ", ".join(str(cidr) for cidr in cidrs)
+        yield (
+            "cluster.publicEndpointCidrs",
+            f"{listed} together would open the Kubernetes API endpoint to the whole internet; "
+            "list the networks that need it",
+        )
+    elif covered > PUBLIC_ENDPOINT_MAX_ADDRESSES:
+        widest = min(cidrs, key=lambda cidr: cidr.prefixlen)
+        yield (
+            "cluster.publicEndpointCidrs",
+            f"the ranges allow {covered:,} addresses (widest {widest}) to reach the Kubernetes API endpoint; "
+            f"at most {PUBLIC_ENDPOINT_MAX_ADDRESSES:,} (one /{32 - PUBLIC_ENDPOINT_MAX_ADDRESSES.bit_length() + 1}) "
+            "are allowed: list the networks that need it",
+        )
     if any(service.public for service in config.services) and config.cluster.certificate_arn is None:
         yield "cluster.certificateArn", "public services need an ACM certificate ARN for their HTTPS listener"
 

@@ -34,6 +34,20 @@ def _dns_safe(value: str) -> str:
 
 DnsName = Annotated[str, AfterValidator(_dns_safe)]
 
+# AWS accepts VPC CIDR blocks from /16 (65,536 addresses) to /28 (16 addresses).
+VPC_MIN_PREFIX = 16
+VPC_MAX_PREFIX = 28
+
+
+def _vpc_size(value: IPv4Network) -> IPv4Network:
+    if not VPC_MIN_PREFIX <= value.prefixlen <= VPC_MAX_PREFIX:
+        raise ValueError(f"AWS VPCs are /{VPC_MIN_PREFIX} to /{VPC_MAX_PREFIX}, not /{value.prefixlen}")
+    return value
+
+
+VpcCidr = Annotated[IPv4Network, AfterValidator(_vpc_size)]
+"""An IPv4 block AWS accepts as a VPC CIDR."""
+
 
 class Tier(StrEnum):
     PRODUCTION = "production"
@@ -72,7 +86,13 @@ class Comparison(StrEnum):
 
 
 class Model(BaseModel):
-    """Base for config sections: frozen, camelCase keys, unknown keys rejected."""
+    """Base for every config section: frozen, camelCase keys, unknown keys rejected, no NaN or infinity.
+
+    Stack files are validated through `crossdock.config.loader.validate_model`, which adds strict types
+    (a boolean is not an integer, a string is not a number) and the one-line error with a did-you-mean
+    for an unknown key at any depth. A new section gets all of it by deriving from this class and being
+    a field of `StackConfig` (or by calling `validate_model` for a namespace of its own).
+    """
 
     model_config = ConfigDict(
         frozen=True,
@@ -80,6 +100,7 @@ class Model(BaseModel):
         alias_generator=to_camel,
         populate_by_name=True,
         use_enum_values=False,
+        allow_inf_nan=False,
     )
 
 
@@ -94,8 +115,10 @@ class Environment(Model):
     owner: str = Field(min_length=1, description="Team that owns the environment (the `owner` tag).")
     cost_center: str = Field(min_length=1, description="Cost centre billed for it (the `cost-center` tag).")
     region: str = Field(description="Primary AWS region; must equal the stack's `aws:region`.")
-    az_count: int = Field(ge=1, le=6, description="Availability zones the environment spans.")
-    vpc_cidr: IPv4Network = Field(description="VPC CIDR; split into public, private and data subnets per AZ.")
+    az_count: int = Field(
+        ge=2, le=6, description="Availability zones the environment spans (AWS needs two for DB subnet groups and EKS)."
+    )
+    vpc_cidr: VpcCidr = Field(description="VPC CIDR (/16 to /28); split into public, private and data subnets per AZ.")
 
     @property
     def log_retention_days(self) -> int:

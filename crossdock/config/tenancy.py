@@ -33,6 +33,7 @@ from crossdock.config.schema import (
     Risk,
     StackConfig,
     Tenant,
+    VpcCidr,
     cpu_millicores,
     memory_mebibytes,
 )
@@ -142,7 +143,7 @@ class TenantStackSpec(Model):
     databases: tuple[Database, ...] = Field(
         min_length=1, description="The tenant's own Aurora clusters (same keys as crossdock:databases)."
     )
-    dr_vpc_cidr: IPv4Network | None = Field(
+    dr_vpc_cidr: VpcCidr | None = Field(
         default=None,
         description="CIDR of the tenant's own VPC in the DR region, for its Global Database secondaries; required "
         "when a database's data class needs continuous replication.",

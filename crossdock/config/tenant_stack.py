@@ -14,16 +14,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from crossdock.config.loader import (
     NAMESPACE,
+    SECRET_MESSAGE,
     StackConfigError,
     _decode,
-    format_validation_error,
+    find_secret,
     load_stack_file,
+    project_stack_config_dir,
     read_stack_namespace,
-    stacks_dir,
+    validate_model,
 )
 from crossdock.config.rules import check_stack
 from crossdock.config.schema import Isolation, StackConfig
@@ -46,6 +46,12 @@ def is_tenant_namespace(namespace: Mapping[str, Any]) -> bool:
     return TENANT_KEY in namespace
 
 
+def stacks_dir(project_dir: Path) -> Path:
+    """The project's stack config directory (`stackConfigDir` of Pulumi.yaml, else the project)."""
+    config_dir = project_stack_config_dir(project_dir)
+    return (project_dir / config_dir) if config_dir else project_dir
+
+
 def parse_tenant_stack(
     namespace: Mapping[str, Any],
     source: str,
@@ -62,10 +68,10 @@ def parse_tenant_stack(
             "environment settings (tier, region, data classes, DR, KPIs) are inherited from the environment stack"
         )
     raw = namespace[TENANT_KEY]
-    try:
-        spec = TenantStackSpec.model_validate(raw)
-    except ValidationError as error:
-        raise StackConfigError(format_validation_error(error, source, TenantStackSpec, (TENANT_KEY,))) from None
+    secret = find_secret(raw, TENANT_KEY)
+    if secret is not None:
+        raise StackConfigError(f"{source}: {NAMESPACE}:{secret}: {SECRET_MESSAGE}")
+    spec = validate_model(TenantStackSpec, raw, source, loc=(TENANT_KEY,))
 
     environment_file = stacks / f"Pulumi.{spec.environment_stack}.yaml"
     if not environment_file.is_file():

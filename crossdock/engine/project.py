@@ -19,6 +19,9 @@ from typing import Any
 import yaml
 
 from crossdock.errors import ProjectError
+from crossdock.safe_yaml import YamlInputError
+from crossdock.safe_yaml import parse as parse_yaml
+from crossdock.safe_yaml import read_text as read_user_file
 
 PROJECT_FILES = ("Pulumi.yaml", "Pulumi.yml")
 SECRET_PLACEHOLDER = "[secret]"
@@ -27,16 +30,6 @@ SECRET_PLACEHOLDER = "[secret]"
 _STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 _SCHEMA_KEYS = {"type", "description", "default", "value", "secret", "items"}
 _NULL_TAG = "tag:yaml.org,2002:null"
-
-
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as strings, as the CLI's YAML reader does."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 @dataclass(frozen=True)
@@ -69,7 +62,7 @@ class Project:
         names = []
         for path in self.stack_config_dir.glob("Pulumi.*.yaml"):
             stack = path.name[len("Pulumi.") : -len(".yaml")]
-            if stack and _STACK_NAME.match(stack):
+            if stack and _STACK_NAME.match(stack) and path.is_file():
                 names.append(stack)
         return sorted(names)
 
@@ -101,8 +94,13 @@ def display_path(path: Path, base: Path | str | None = None) -> str:
         base = Path(base) if base is not None else Path.cwd()
         resolved = Path(path).resolve()
         return os.path.relpath(resolved, base) if resolved.is_relative_to(base.resolve()) else str(path)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: a symlink loop
         return str(path)
+
+
+def file_label(path: Path) -> str:
+    """Like `display_path`, without following the file itself when it is a symlink (name what the user named)."""
+    return str(Path(display_path(path.parent)) / path.name)
 
 
 def normalize_key(key: str, project_name: str) -> str:
@@ -121,7 +119,10 @@ def load_project(directory: Path | str) -> Project:
     if not directory.is_dir():
         problem = "is not a directory" if directory.exists() else "does not exist"
         raise ProjectError(f"project directory {display_path(directory)} {problem}")
-    project_file = next((directory / n for n in PROJECT_FILES if (directory / n).is_file()), None)
+    try:
+        project_file = next((directory / n for n in PROJECT_FILES if (directory / n).is_file()), None)
+    except OSError as exc:  # a project directory crossdock may not enter
+        raise ProjectError(f"cannot read project directory {display_path(directory)}: {exc.strerror or exc}") from None
     if project_file is None:
         raise ProjectError(f"no Pulumi.yaml in {display_path(directory)}: not a Pulumi project")
 
@@ -170,6 +171,15 @@ def load_stack(project: Project, stack: str) -> StackConfig:
     if len(parts) > 3 or not all(_STACK_NAME.match(p) and p not in (".", "..") for p in parts):
         raise ProjectError(f"invalid stack name {stack!r}: use letters, digits, '-', '_' and '.'")
     path = project.stack_file(short)
+    try:
+        os.lstat(path)
+        present = True
+    except FileNotFoundError:
+        present = False
+    except OSError as exc:  # e.g. a stacks directory crossdock may not enter
+        raise ProjectError(f"{file_label(path)}: cannot read file: {exc.strerror or exc}") from None
+    if present and not path.is_file():
+        _read_yaml(path)  # a directory, a dangling symlink, a loop, a FIFO: says which, naming the file
     if not path.is_file():
         available = project.stacks()
         listing = ", ".join(available) if available else "none"
@@ -230,26 +240,14 @@ def load_stack(project: Project, stack: str) -> StackConfig:
 
 
 def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
-    """Parse YAML, returning the data and its node tree; errors name file and line."""
-    where = display_path(path)
+    """Parse YAML (crossdock.safe_yaml: dates kept as text, no aliases, no duplicate keys), returning the
+    data and its node tree; errors name file and line."""
+    where = file_label(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProjectError(f"{where}: cannot read file: {exc}") from exc
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise ProjectError(f"{where}{line}: invalid YAML: {problem}") from exc
-    except yaml.YAMLError as exc:
-        raise ProjectError(f"{where}: invalid YAML: {exc}") from exc
-    finally:
-        loader.dispose()
-    return data, node
+        return parse_yaml(read_user_file(path))
+    except YamlInputError as exc:
+        problem = exc.problem.replace("not valid YAML: ", "invalid YAML: ", 1)
+        raise ProjectError(f"{exc.where(where)}: {problem}") from None
 
 
 def _program_location(directory: Path, main: Any, where: str) -> tuple[Path, Path]:

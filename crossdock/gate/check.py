@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from crossdock import activity
 from crossdock.engine import Plan, run_program
 from crossdock.gate.evaluate import evaluate
 from crossdock.gate.findings import Finding, GateResult
 from crossdock.gate.policy_config import load_policy_config
-from crossdock.gate.waivers import WaiverError, apply_waivers, load_waivers
+from crossdock.gate.waivers import WaiverError, apply_waivers, check_rule_ids, load_waivers, unmatched_notes
 from policies.profiles import DEFAULT_PROFILE, Profile
 from policies.rule import Rule
 
@@ -74,6 +75,7 @@ def run_gate(
     project_dir: Path, stack: str, inputs: GateInputs, options: CheckOptions = CheckOptions()
 ) -> tuple[Plan, GateResult]:
     """Plan the stack offline and gate it; raises CrossdockError for bad input."""
+    activity.doing(f"running the Pulumi program of {stack} offline")
     plan = run_program(project_dir, stack)
     return plan, gate_plan(plan, project_dir, inputs, options)
 
@@ -83,17 +85,22 @@ def gate_plan(plan: Plan, project_dir: Path, inputs: GateInputs, options: CheckO
     rules = list(inputs.rules)
     profile = options.profile or inputs.resolve_profile(plan)
     policy_config = load_policy_config(options.policy_config, rules) if options.policy_config else None
+    activity.doing(f"evaluating the policy pack on {plan.stack}")
     findings = evaluate(plan, rules, profile, policy_config)
     waivers_path = options.waivers or (project_dir / WAIVERS_FILE)
     if options.waivers is not None and not options.waivers.is_file():
         # The default file is optional; one named explicitly (--waivers) must exist.
         raise WaiverError(f"{options.waivers}: waivers file not found")
     waivers = load_waivers(waivers_path)
+    check_rule_ids(waivers, [rule.id for rule in rules], waivers_path)
+    custom = [resource for resource in plan.resources if resource.custom]
+    unmatched = unmatched_notes(waivers, plan.stack, (r.name for r in custom), (r.urn for r in custom))
     rules_run = [rule.id for rule in rules]
     notes: list[str] = []
     if options.checkov:
         pack_findings = list(findings)
         for scanner in inputs.scanners:
+            activity.doing(f"scanning {plan.stack} with {getattr(scanner, 'name', None) or 'a scanner'}")
             outcome = scanner(plan, profile, rules, pack_findings)
             findings, rules_run, notes = (
                 findings + outcome.findings,
@@ -108,6 +115,6 @@ def gate_plan(plan: Plan, project_dir: Path, inputs: GateInputs, options: CheckO
         resources=sum(1 for resource in plan.resources if resource.custom),
         findings=waived.findings,
         rules_run=rules_run,
-        notes=waived.notes + notes,
+        notes=waived.notes + unmatched + notes,
         project_dir=plan.project_dir or project_dir,
     )

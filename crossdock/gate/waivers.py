@@ -7,34 +7,31 @@ and an expired waiver stops applying on its own (the report says it expired).
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import fnmatch
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 
 from crossdock.errors import CrossdockError, dotted_key
 from crossdock.gate.findings import Finding
+from crossdock.safe_yaml import YamlInputError, load_file
 
 MIN_REASON_LENGTH = 20
+CHECKOV_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$")
+SHAPE = (
+    "expected a mapping with a `waivers:` list, each entry {rule, stack, resource, reason, expires} "
+    "(see the comment at the top of policies/waivers.yaml)"
+)
 
 
 class WaiverError(CrossdockError):
     """A waivers file that cannot be trusted; the gate refuses to run rather than guess."""
-
-
-class _WaiverLoader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text: PyYAML raises a bare ValueError for `2025-13-01`,
-    while pydantic parses and rejects it with the entry's key (`waivers[0].expires`)."""
-
-
-_WaiverLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 class Waiver(BaseModel):
@@ -81,18 +78,63 @@ def load_waivers(path: Path) -> tuple[Waiver, ...]:
     if not path.is_file():
         return ()
     try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_WaiverLoader) or {}
-    except (OSError, UnicodeDecodeError) as error:
-        raise WaiverError(f"{path}: cannot read the waivers file ({error})") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        raise WaiverError(f"{path}{where}: not valid YAML ({getattr(error, 'problem', error)})") from None
+        document = load_file(path) or {}
+    except YamlInputError as error:
+        problem = error.problem
+        if problem.startswith("not valid YAML: "):
+            problem = f"not valid YAML ({problem.removeprefix('not valid YAML: ')})"
+        raise WaiverError(f"{error.where(str(path))}: {problem}") from None
+    if not isinstance(document, dict):
+        raise WaiverError(f"{path}: waivers: {SHAPE}, not {_kind(document)}")
+    entries = document.get("waivers")
+    if entries is not None and not isinstance(entries, list):
+        raise WaiverError(f"{path}: waivers: {SHAPE}, not {_kind(entries)}")
+    for index, entry in enumerate(entries or []):
+        if not isinstance(entry, dict):
+            raise WaiverError(f"{path}: waivers[{index}]: {SHAPE}, not {_kind(entry)}")
     try:
         return WaiverFile.model_validate(document).waivers
     except ValidationError as error:
-        problem = error.errors()[0]
-        raise WaiverError(f"{path}: {dotted_key(problem['loc']) or 'waivers'}: {_message(problem)}") from None
+        detail = error.errors()[0]
+        raise WaiverError(f"{path}: {dotted_key(detail['loc']) or 'waivers'}: {_message(detail)}") from None
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"{type(value).__name__} {value!r}" if value is not None else "empty"
+
+
+def check_rule_ids(waivers: tuple[Waiver, ...], rule_ids: Iterable[str], path: Path) -> None:
+    """A waiver must name a rule of the pack or a checkov id: a typo would otherwise silently waive nothing."""
+    known = sorted(set(rule_ids))
+    for index, waiver in enumerate(waivers):
+        if waiver.rule in known or CHECKOV_ID.match(waiver.rule):
+            continue
+        close = difflib.get_close_matches(waiver.rule, known, n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise WaiverError(
+            f"{path}: waivers[{index}].rule: unknown rule id {waiver.rule!r}{hint} (rule ids: docs/policies.md; "
+            "checkov ids: CKV_...)"
+        )
+
+
+def unmatched_notes(waivers: tuple[Waiver, ...], stack: str, names: Iterable[str], urns: Iterable[str]) -> list[str]:
+    """Notes for the waivers of this stack whose resource glob matches no resource of the plan."""
+    names, urns = list(names), list(urns)
+    notes = []
+    for waiver in waivers:
+        if not fnmatch.fnmatchcase(stack, waiver.stack):
+            continue
+        targets = urns if waiver.resource.startswith("urn:") else names
+        if not any(fnmatch.fnmatchcase(target, waiver.resource) for target in targets):
+            notes.append(
+                f"waiver for {waiver.rule} on {waiver.resource!r} matches no resource of stack {stack} "
+                "(a misspelt glob, or a resource that is gone: remove or fix it)"
+            )
+    return notes
 
 
 def apply_waivers(

@@ -9,6 +9,7 @@ duplicate tenant id, bad option, a result that does not plan).
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from crossdock.config.regions import AZ_COUNT
@@ -121,15 +122,46 @@ def _location_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Check the stacks directory, then read, decide, write and validate under its lock.
+
+    The lock (an advisory flock on the directory, `crossdock.files.directory_lock`) makes concurrent
+    `new` runs take turns: each re-reads the stack files after the previous one wrote, so no tenant
+    registration is lost and no two new regions pick the same VPC CIDR.
+    """
+    from crossdock.config.loader import StackConfigError
     from crossdock.config.tenant_stack import stacks_dir
+    from crossdock.files import directory_lock
 
     project = (args.project or REPO_ROOT).resolve()
     stacks = (args.stacks_dir or stacks_dir(project)).resolve()
+    _check_stacks_dir(stacks)
+    try:
+        with directory_lock(stacks):
+            if args.template == "region":
+                return _new_region(args, project, stacks)
+            return _new_tenant(args, project, stacks)
+    except StackConfigError as error:  # a stack file the command reads does not validate
+        raise TemplateError(str(error)) from None
+
+
+def _check_stacks_dir(stacks: Path) -> None:
+    """The stacks directory exists, can be listed and written (its mode, not just the user's rights: root too)."""
+    label = display_path(stacks)
+    if not stacks.exists():
+        raise TemplateError(f"stacks directory {label} does not exist")
     if not stacks.is_dir():
-        raise TemplateError(f"stacks directory {display_path(stacks)} does not exist")
-    if args.template == "region":
-        return _new_region(args, project, stacks)
-    return _new_tenant(args, project, stacks)
+        raise TemplateError(f"stacks directory {label} is not a directory")
+    mode = stacks.stat().st_mode
+    if not os.access(stacks, os.R_OK | os.X_OK) or not mode & 0o444:
+        raise TemplateError(f"stacks directory {label} cannot be read (permission denied)")
+    if not os.access(stacks, os.W_OK) or not mode & 0o222:
+        raise TemplateError(f"stacks directory {label} is read-only; crossdock new writes stack files there")
+
+
+def _check_writable(path: Path) -> None:
+    """A stack file `new` changes must be writable by its mode (a read-only file is a deliberate freeze)."""
+    if path.exists() and not path.stat().st_mode & 0o222:
+        raise TemplateError(f"{display_path(path)} is read-only; crossdock new would change it")
 
 
 def _new_region(args: argparse.Namespace, project: Path, stacks: Path) -> int:
@@ -176,6 +208,7 @@ def _new_tenant(args: argparse.Namespace, project: Path, stacks: Path) -> int:
         requests_per_five_minutes=args.requests_per_five_minutes,
         queue_messages_per_second=args.queue_messages_per_second,
     )
+    _check_writable(new.environment_path)
     written = Written()
     target = new.stack or new.environment_stack
     try:

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from ipaddress import IPv4Network
 from pathlib import Path
 
-import yaml
-
 from crossdock.config.loader import StackConfigError, load_stack_file
 from crossdock.config.tenancy import environment_networks
+from crossdock.engine.project import display_path
+from crossdock.errors import CrossdockError
+from crossdock.safe_yaml import YamlInputError, load_file
 
 # Private ranges crossdock allocates from, in preference order.
 RFC1918 = (IPv4Network("10.0.0.0/8"), IPv4Network("172.16.0.0/12"), IPv4Network("192.168.0.0/16"))
@@ -30,18 +31,37 @@ class Occupied:
     """e.g. `stacks/Pulumi.prod.yaml (DR VPC in us-west-2)`."""
 
 
+class NeighbourError(CrossdockError):
+    """A stack file `new` must read (for tenant ids or address blocks) cannot be read; exit 2."""
+
+
 def stack_files(stacks: Path) -> list[Path]:
-    """Every `Pulumi.<stack>.yaml` in the stacks directory, by stack name (templates live in a subdirectory)."""
-    return sorted(stacks.glob("Pulumi.*.yaml"), key=stack_name)
+    """Every `Pulumi.<stack>.yaml` file in the stacks directory, by stack name (templates live in a subdirectory).
+
+    Entries that are not regular files (a directory, a dangling symlink, a FIFO) hold no stack and are skipped.
+    """
+    try:
+        return sorted((p for p in stacks.glob("Pulumi.*.yaml") if p.is_file()), key=stack_name)
+    except OSError as exc:
+        raise NeighbourError(
+            f"cannot list the stacks directory {display_path(stacks)}: {exc.strerror or exc}"
+        ) from None
 
 
 def stack_name(path: Path) -> str:
     return path.name[len("Pulumi.") : -len(".yaml")]
 
 
-def raw_namespace(path: Path) -> dict:
-    """The `crossdock:*` values of a stack file as written (no validation)."""
-    document = yaml.safe_load(path.read_text()) or {}
+def raw_namespace(path: Path, why: str = "") -> dict:
+    """The `crossdock:*` values of a stack file as written (no validation); NeighbourError naming the file.
+
+    `why` says what the command reads the file for (e.g. "to keep tenant ids unique").
+    """
+    try:
+        document = load_file(path) or {}
+    except YamlInputError as error:
+        reason = f"; crossdock new reads every stack file {why}: fix or move it" if why else ""
+        raise NeighbourError(f"{error.where(display_path(path))}: {error.problem}{reason}") from None
     config = document.get("config") if isinstance(document, dict) else None
     if not isinstance(config, dict):
         return {}
@@ -53,23 +73,34 @@ def occupied(stacks: Path) -> list[Occupied]:
     found: list[Occupied] = []
     for path in stack_files(stacks):
         label = str(path)
-        namespace = raw_namespace(path)
+        namespace = raw_namespace(path, "to find the address blocks in use")
         tenant = namespace.get("tenant")
         if isinstance(tenant, dict):
-            if tenant.get("drVpcCidr"):
-                found.append(Occupied(IPv4Network(str(tenant["drVpcCidr"])), f"{label} (tenant DR VPC)"))
+            network = _network(tenant.get("drVpcCidr"))
+            if network is not None:
+                found.append(Occupied(network, f"{label} (tenant DR VPC)"))
             continue
         try:
             config = load_stack_file(path)
         except StackConfigError:
             environment = namespace.get("environment")
-            cidr = environment.get("vpcCidr") if isinstance(environment, dict) else None
-            if cidr:
-                found.append(Occupied(IPv4Network(str(cidr), strict=False), f"{label} (VPC)"))
+            network = _network(environment.get("vpcCidr") if isinstance(environment, dict) else None)
+            if network is not None:
+                found.append(Occupied(network, f"{label} (VPC)"))
             continue
         for what, network in environment_networks(config):
             found.append(Occupied(network, f"{label} ({what})"))
     return found
+
+
+def _network(value: object) -> IPv4Network | None:
+    """A declared CIDR as written, when it is one (an invalid stack file may hold anything)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return IPv4Network(value, strict=False)
+    except ValueError:
+        return None
 
 
 def overlapping(network: IPv4Network, taken: Iterable[Occupied]) -> Occupied | None:

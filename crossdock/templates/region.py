@@ -78,7 +78,7 @@ def plan_region(
         raise TemplateError(f"unknown source stack {source!r}: no {display_path(source_path)} (stacks: {listing})")
     if "tenant" in raw_namespace(source_path):
         raise TemplateError(f"{source!r} is a tenant stack; --from takes an environment stack")
-    config = load_stack_file(source_path)
+    config = load_stack_file(source_path, display_path(source_path))
     if region not in AZ_COUNT:
         raise TemplateError(f"unknown region {region!r}; known regions: {', '.join(sorted(AZ_COUNT))}")
     if region == config.environment.region:
@@ -148,7 +148,7 @@ def plan_region(
 def write_region(plan: NewRegion, written: Written) -> None:
     written.create(plan.path, plan.text)
     try:
-        load_stack_file(plan.path)
+        load_stack_file(plan.path, display_path(plan.path))
     except StackConfigError as error:
         raise TemplateError(f"the new stack file does not validate: {error}") from None
 

@@ -24,6 +24,7 @@ from ruamel.yaml import YAML
 from crossdock.engine import Plan, load_project, load_stack, run_stack
 from crossdock.engine.project import display_path
 from crossdock.errors import CrossdockError
+from crossdock.files import write_atomic
 
 TEMPLATES_DIR = "templates"
 REPO_STACKS = Path(__file__).resolve().parents[2] / "stacks"
@@ -58,7 +59,7 @@ def template(stacks: Path, name: str) -> string.Template:
     for directory in (stacks / TEMPLATES_DIR, REPO_STACKS / TEMPLATES_DIR):
         path = directory / f"{name}.yaml"
         if path.is_file():
-            return string.Template(path.read_text())
+            return string.Template(path.read_text(encoding="utf-8"))
     raise TemplateError(f"template {name}.yaml not found in {display_path(stacks / TEMPLATES_DIR)}")
 
 
@@ -73,25 +74,40 @@ def refuse_existing(path: Path, stack: str) -> None:
 
 @dataclass
 class Written:
-    """Files a template wrote (new) or changed (with their previous text), for reports and rollback."""
+    """Files a template wrote (new) or changed (with their previous text), for reports and rollback.
+
+    Every write is atomic (a temporary file renamed into place), so a reader or an interrupted run never
+    sees half a stack file; the caller holds the stacks directory's lock (`crossdock.files.directory_lock`).
+    """
 
     created: list[Path] = field(default_factory=list)
     changed: dict[Path, str] = field(default_factory=dict)
 
     def create(self, path: Path, text: str) -> None:
-        with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-            handle.write(text)
+        """Write a new file; never over an existing one, even one another program created meanwhile."""
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.chmod(temporary, 0o644)
+            os.link(temporary, path)  # fails if `path` exists: a hard link never replaces a file
+        except FileExistsError:
+            raise TemplateError(f"{display_path(path)} already exists; refusing to overwrite it") from None
+        finally:
+            os.unlink(temporary)
         self.created.append(path)
 
     def change(self, path: Path, text: str) -> None:
-        self.changed.setdefault(path, path.read_text())
-        path.write_text(text)
+        self.changed.setdefault(path, path.read_text(encoding="utf-8"))
+        write_atomic(path, text, what="stack file")
 
     def rollback(self) -> None:
         for path in self.created:
             path.unlink(missing_ok=True)
         for path, previous in self.changed.items():
-            path.write_text(previous)
+            write_atomic(path, previous, what="stack file")
 
 
 def validate_by_planning(project_dir: Path, stacks: Path, stack: str) -> Plan:

@@ -35,6 +35,18 @@ from crossdock.templates.render import (
     template,
 )
 
+# The command-line flag (or argument) each tenant field comes from, for messages in the user's own words.
+FLAGS = {
+    "id": "ID",
+    "display_name": "--display-name",
+    "isolation": "--isolation",
+    "risk": "--risk",
+    "flows": "--flows",
+    "quotas.requests_per_five_minutes": "--requests-per-five-minutes",
+    "quotas.queue_messages_per_second": "--queue-messages-per-second",
+    "requests_per_five_minutes": "--requests-per-five-minutes",
+    "queue_messages_per_second": "--queue-messages-per-second",
+}
 DEFAULT_REQUESTS_PER_FIVE_MINUTES = 2000
 DEFAULT_QUEUE_MESSAGES_PER_SECOND = 50
 # A tenant DR VPC holds data subnets for up to three zones: /20 gives /24 subnets.
@@ -45,7 +57,7 @@ def tenant_ids(stacks: Path) -> dict[str, list[str]]:
     """Every tenant id used in the stacks directory -> where (`<file> crossdock:tenants[i]` or a tenant stack)."""
     found: dict[str, list[str]] = defaultdict(list)
     for path in stack_files(stacks):
-        namespace = raw_namespace(path)
+        namespace = raw_namespace(path, "to keep tenant ids unique")
         tenants = namespace.get("tenants")
         for index, entry in enumerate(tenants if isinstance(tenants, list) else []):
             if isinstance(entry, dict) and entry.get("id"):
@@ -103,7 +115,7 @@ def plan_tenant(
         )
     if "tenant" in raw_namespace(env_path):
         raise TemplateError(f"{environment_stack!r} is a tenant stack; --env takes an environment stack")
-    environment = load_stack_file(env_path)
+    environment = load_stack_file(env_path, display_path(env_path))
 
     used = tenant_ids(stacks).get(tenant_id)
     if used:
@@ -125,7 +137,12 @@ def plan_tenant(
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise TemplateError(f"tenant {where}: {first['msg'].removeprefix('Value error, ')}") from None
+        message = first["msg"].removeprefix("Value error, ")
+        given = first.get("input")
+        if not isinstance(given, (dict, list, tuple)) and repr(given) not in message:
+            message = f"{message} (got {given!r})"
+        flag = FLAGS.get(where) or FLAGS.get(str(first["loc"][0]), where)
+        raise TemplateError(f"{flag}: {message}") from None
     registered = environment.model_copy(update={"tenants": (*environment.tenants, tenant)})
     problems = list(check_tenants(registered))
     if problems:
@@ -175,7 +192,7 @@ def write_tenant(plan: NewTenant, written: Written) -> None:
     from crossdock.config.tenant_stack import load_tenant_stack_file
 
     written.change(plan.environment_path, plan.environment_text)
-    load_stack_file(plan.environment_path)
+    load_stack_file(plan.environment_path, display_path(plan.environment_path))
     if plan.path is not None and plan.text is not None:
         written.create(plan.path, plan.text)
         load_tenant_stack_file(plan.path)

@@ -222,16 +222,25 @@ def _port(value: Any) -> int | None:
 
 
 def _world_cidrs(values: Iterable[Any]) -> list[str]:
-    """The CIDRs that cover every address (prefix length 0: 0.0.0.0/0, ::/0)."""
+    """The CIDRs that cover every address: 0.0.0.0/0 or ::/0, or ranges whose union is the whole internet
+    (0.0.0.0/1 + 128.0.0.0/1 opens as much as 0.0.0.0/0)."""
     found = []
+    by_version: dict[int, list[tuple[str, Any]]] = {4: [], 6: []}
     for value in values:
         if not isinstance(value, str) or is_unknown(value):
             continue
         try:
-            if ipaddress.ip_network(value, strict=False).prefixlen == 0:
-                found.append(value)
+            network = ipaddress.ip_network(value, strict=False)
         except ValueError:
             continue
+        if network.prefixlen == 0:
+            found.append(value)
+        else:
+            by_version[network.version].append((value, network))
+    for pairs in by_version.values():
+        union = list(ipaddress.collapse_addresses(network for _, network in pairs))
+        if len(union) == 1 and union[0].prefixlen == 0:
+            found.extend(value for value, _ in pairs)
     return found
 
 

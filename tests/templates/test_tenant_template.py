@@ -186,7 +186,7 @@ def test_an_existing_tenant_stack_is_never_overwritten(project: Path) -> None:
             ["hooli", "--env", "prod", "--isolation", "pool", "--flows", "customs"],
             "crossdock:tenants[2].flows[0]: tenant 'hooli' uses flow 'customs', which is not a queue of environment 'prod'",
         ),
-        (["Hooli", "--env", "prod", "--isolation", "pool"], "tenant id: 'Hooli' is not DNS-safe"),
+        (["Hooli", "--env", "prod", "--isolation", "pool"], "ID: 'Hooli' is not DNS-safe"),
         (["hooli", "--env", "qa", "--isolation", "pool"], "unknown environment stack 'qa'"),
         (["hooli", "--env", "prod-tenant-acme", "--isolation", "pool"], "'prod-tenant-acme' is a tenant stack"),
     ],
