@@ -29,7 +29,7 @@ from components.flow_logs import vpc_flow_logs
 from components.secure_bucket import SecureBucket, SecureBucketArgs
 from components.tags import base_tags
 from crossdock.config.regions import AZ_COUNT
-from crossdock.config.resilience import BACKUP_COPY_RPO_MINUTES, needs_continuous_replication
+from crossdock.config.resilience import needs_continuous_replication
 from crossdock.config.schema import Database, DataClass, DrStrategy, StackConfig
 from crossdock.config.subnets import dr_vpc_cidr, dr_zones, plan_subnets
 
@@ -37,12 +37,17 @@ from crossdock.config.subnets import dr_vpc_cidr, dr_zones, plan_subnets
 # after Aurora's own backup window so the two snapshots never compete.
 HOURLY = "cron(0 * * * ? *)"
 DAILY = "cron(0 5 * * ? *)"
+DAILY_MINUTES = 24 * 60
+# AWS Backup's shortest start window; an incremental Aurora snapshot completes well within two hours.
 BACKUP_START_WINDOW_MINUTES = 60
-BACKUP_COMPLETION_WINDOW_MINUTES = 180
+BACKUP_COMPLETION_WINDOW_MINUTES = 120
 BACKUP_POLICY_ARNS = {
     "backup": "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
     "restore": "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
 }
+# S3 Replication Time Control: the one threshold S3 accepts (replicate within 15 minutes, and
+# report objects that did not through replication metrics), which bounds a bucket's region RPO.
+REPLICATION_TIME_MINUTES = 15
 
 
 def dr_zone_count(config: StackConfig) -> int:
@@ -52,9 +57,18 @@ def dr_zone_count(config: StackConfig) -> int:
 
 
 def backup_schedule(data_class: DataClass) -> str:
-    """Hourly when the class's region RPO is an hour or less, otherwise daily."""
+    """Daily only when a copied recovery point a day plus the job windows old still meets the class's
+    region RPO; otherwise hourly.
+
+    A recovery point in the DR vault can be as old as the schedule interval plus the start and
+    completion windows (the job may start late and run long before it is copied), which is the
+    region RPO `crossdock assess` estimates from this plan (docs/resilience-model.md).
+    """
     region = data_class.objectives.region
-    return HOURLY if region is not None and region.rpo_minutes <= BACKUP_COPY_RPO_MINUTES else DAILY
+    windows = BACKUP_START_WINDOW_MINUTES + BACKUP_COMPLETION_WINDOW_MINUTES
+    if region is None or region.rpo_minutes >= DAILY_MINUTES + windows:
+        return DAILY
+    return HOURLY
 
 
 @dataclass
@@ -82,6 +96,8 @@ class ReplicatedBucket:
     data_class: str
     # The replica must lock objects as long as the source does, or replication fails.
     object_lock_days: int | None = None
+    # False for SSE-S3 sources (load balancer access logs: ELB cannot write to SSE-KMS buckets).
+    kms_encrypted: bool = True
 
 
 class DisasterRecovery(pulumi.ComponentResource):
@@ -461,7 +477,7 @@ class DisasterRecovery(pulumi.ComponentResource):
         config, name = self._config, self._name
         env = config.environment
         tags = base_tags(env, data_class=source.data_class)
-        source_key = args.key_arns[source.data_class]
+        source_key = args.key_arns[source.data_class] if source.kms_encrypted else None
         replica_key = args.dr_key_arns[source.data_class]
 
         replica = SecureBucket(
@@ -515,12 +531,28 @@ class DisasterRecovery(pulumi.ComponentResource):
                         sse_kms_encrypted_objects=aws.s3.BucketReplicationConfigRuleSourceSelectionCriteriaSseKmsEncryptedObjectsArgs(
                             status="Enabled"
                         )
-                    ),
+                    )
+                    if source.kms_encrypted
+                    else None,
                     destination=aws.s3.BucketReplicationConfigRuleDestinationArgs(
                         bucket=replica.arn,
                         storage_class="STANDARD",
                         encryption_configuration=aws.s3.BucketReplicationConfigRuleDestinationEncryptionConfigurationArgs(
                             replica_kms_key_id=replica_key
+                        ),
+                        # Replication Time Control bounds the region RPO at 15 minutes (docs/resilience-model.md);
+                        # without it S3 gives no bound. RTC requires replication metrics.
+                        replication_time=aws.s3.BucketReplicationConfigRuleDestinationReplicationTimeArgs(
+                            status="Enabled",
+                            time=aws.s3.BucketReplicationConfigRuleDestinationReplicationTimeTimeArgs(
+                                minutes=REPLICATION_TIME_MINUTES
+                            ),
+                        ),
+                        metrics=aws.s3.BucketReplicationConfigRuleDestinationMetricsArgs(
+                            status="Enabled",
+                            event_threshold=aws.s3.BucketReplicationConfigRuleDestinationMetricsEventThresholdArgs(
+                                minutes=REPLICATION_TIME_MINUTES
+                            ),
                         ),
                     ),
                 )
@@ -546,7 +578,7 @@ def replication_policy(
     *,
     source_bucket_arn: pulumi.Input[str],
     replica_bucket_arn: pulumi.Input[str],
-    source_key_arn: pulumi.Input[str],
+    source_key_arn: pulumi.Input[str] | None,
     replica_key_arn: pulumi.Input[str],
     source_region: str,
     replica_region: str,
@@ -584,17 +616,26 @@ def replication_policy(
                 "Action": ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
                 "Resource": [objects(replica_bucket_arn)],
             },
-            {
-                "Sid": "DecryptSourceObjects",
-                "Effect": "Allow",
-                "Action": ["kms:Decrypt"],
-                "Resource": [source_key_arn],
-                "Condition": {
-                    "StringEquals": {"kms:ViaService": f"s3.{source_region}.amazonaws.com"},
-                    # Bucket keys put the bucket ARN in the context; object keys the object ARN.
-                    "StringLike": {"kms:EncryptionContext:aws:s3:arn": [source_bucket_arn, objects(source_bucket_arn)]},
-                },
-            },
+            # SSE-S3 sources (source_key_arn None) need no key to read.
+            *(
+                [
+                    {
+                        "Sid": "DecryptSourceObjects",
+                        "Effect": "Allow",
+                        "Action": ["kms:Decrypt"],
+                        "Resource": [source_key_arn],
+                        "Condition": {
+                            "StringEquals": {"kms:ViaService": f"s3.{source_region}.amazonaws.com"},
+                            # Bucket keys put the bucket ARN in the context; object keys the object ARN.
+                            "StringLike": {
+                                "kms:EncryptionContext:aws:s3:arn": [source_bucket_arn, objects(source_bucket_arn)]
+                            },
+                        },
+                    }
+                ]
+                if source_key_arn is not None
+                else []
+            ),
             {
                 "Sid": "EncryptReplicas",
                 "Effect": "Allow",

@@ -17,6 +17,7 @@ from components.disaster_recovery import DisasterRecovery, DisasterRecoveryArgs,
 from components.integration_queue import IntegrationQueue, IntegrationQueueArgs
 from components.network import Network, NetworkArgs
 from components.observability import Observability, ObservabilityArgs
+from components.resilience_hub import ResilienceObjectives, ResilienceObjectivesArgs
 from components.secure_bucket import SecureBucket, SecureBucketArgs
 from components.security import SecurityBaseline, SecurityBaselineArgs
 from components.tags import base_tags, data_store_tags
@@ -94,6 +95,22 @@ class Environment(pulumi.ComponentResource):
             opts=child,
         )
 
+        # ELB access-log delivery writes only to SSE-S3 buckets, so these logs get their own
+        # bucket (private, versioned, TLS-only) instead of the KMS-encrypted audit bucket. They are
+        # audit data: built before DR so they replicate to the DR region with the audit bucket.
+        self.access_logs = None
+        if config.services:
+            self.access_logs = SecureBucket(
+                f"{name}-lb-access-logs",
+                SecureBucketArgs(
+                    kms_key_arn=None,
+                    tags=base_tags(env, data_class="audit", extra={"purpose": "elb-access-logs"}),
+                    protect=config.is_production,
+                    log_delivery_service="logdelivery.elasticloadbalancing.amazonaws.com",
+                ),
+                opts=child,
+            )
+
         self.dr = None
         if self.dr_provider is not None:
             self.dr = DisasterRecovery(
@@ -112,20 +129,7 @@ class Environment(pulumi.ComponentResource):
 
         # The EKS transaction tier, only when the stack declares services.
         self.transaction_tier = None
-        self.access_logs = None
         if config.services:
-            # ELB access-log delivery writes only to SSE-S3 buckets, so these logs get their own
-            # bucket (private, versioned, TLS-only) instead of the KMS-encrypted audit bucket.
-            self.access_logs = SecureBucket(
-                f"{name}-lb-access-logs",
-                SecureBucketArgs(
-                    kms_key_arn=None,
-                    tags=base_tags(env, data_class="audit", extra={"purpose": "elb-access-logs"}),
-                    protect=config.is_production,
-                    log_delivery_service="logdelivery.elasticloadbalancing.amazonaws.com",
-                ),
-                opts=child,
-            )
             self.transaction_tier = TransactionTier(
                 f"{name}-transaction",
                 TransactionTierArgs(
@@ -163,6 +167,14 @@ class Environment(pulumi.ComponentResource):
                 opts=child,
             )
 
+        # The declared objectives, on the graph: Resilience Hub assesses against them after deploy and the
+        # policy pack compares them with what the resources above can achieve (docs/resilience-model.md).
+        self.objectives = ResilienceObjectives(
+            f"{name}-objectives",
+            ResilienceObjectivesArgs(environment=env, data_classes=config.data_classes),
+            opts=child,
+        )
+
         self.observability = Observability(
             f"{name}-observability",
             ObservabilityArgs(
@@ -197,6 +209,10 @@ class Environment(pulumi.ComponentResource):
                 data_class="audit",
                 object_lock_days=config.data_class("audit").backup_retention_days,
             )
+            if self.access_logs is not None:
+                buckets["access-logs"] = ReplicatedBucket(
+                    name=self.access_logs.bucket_name, arn=self.access_logs.arn, data_class="audit", kms_encrypted=False
+                )
         return buckets
 
     def _outputs(self) -> dict:

@@ -50,6 +50,7 @@ from components.integration_queue import IntegrationQueue, IntegrationQueueArgs
 from components.key_policies import KEY_DELETION_WINDOW_DAYS, KEY_ROTATION_DAYS, data_key_policy, operations_key_policy
 from components.network_policies import default_deny_with_dns
 from components.observability import Observability, ObservabilityArgs
+from components.resilience_hub import ResilienceObjectives, ResilienceObjectivesArgs
 from components.secure_bucket import SecureBucket, SecureBucketArgs
 from components.tags import base_tags, data_store_tags
 from crossdock.config.schema import Severity
@@ -240,6 +241,17 @@ class TenantSilo(pulumi.ComponentResource):
                 ),
                 opts=child,
             )
+
+        # The tenant's declared objectives, on its own graph (docs/resilience-model.md).
+        self.objectives = ResilienceObjectives(
+            f"{name}-objectives",
+            ResilienceObjectivesArgs(
+                environment=env,
+                data_classes=tuple(dc for dc in silo.data_classes if dc.name in classes),
+                name_prefix=name,
+            ),
+            opts=child,
+        )
 
         # -- identities -------------------------------------------------------------------
         self.app_role = self._role(

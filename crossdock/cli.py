@@ -596,6 +596,38 @@ register(
 # -- entry point ----------------------------------------------------------------------------
 
 
+# -- assess ---------------------------------------------------------------------------------
+
+
+def _assess_arguments(parser: argparse.ArgumentParser) -> None:
+    from crossdock.assess.cli import add_arguments
+
+    add_arguments(parser)
+
+
+def _assess_command(args: argparse.Namespace) -> int:
+    from crossdock.assess.cli import run
+
+    return run(args)
+
+
+register(
+    Command(
+        name="assess",
+        help="estimate achievable RTO/RPO from the planned graph and compare with the declared objectives",
+        description=(
+            "Plan STACK offline and estimate, for each data class, database, bucket, integration flow and service "
+            "tier, the RPO and RTO its resources can achieve after an AZ, hardware, software or region disruption; "
+            "compare with the objectives declared on the graph (Resilience Hub policies): Met, Breached or Not "
+            "covered, with the resources each estimate rests on and the published figure it uses "
+            "(docs/resilience-model.md). Exit codes: 0 no declared objective breached; 1 some breached; 2 bad input."
+        ),
+        add_arguments=_assess_arguments,
+        run=_assess_command,
+    )
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="crossdock",

@@ -152,7 +152,7 @@ def check_other_namespaces(config: Mapping[str, Any], source: str) -> str | None
     """One line for a misspelt config namespace (`crossdok:`) or `aws:` provider key (`aws:regon`), else None."""
     for key in config:
         namespace, _, name = str(key).partition(":")
-        name = name.removeprefix("config:")  # the legacy `aws:config:region` form
+        name = name.removeprefix("config:")  # the legacy `aws:config:region` form (the engine normalizes it)
         if not name or namespace in OTHER_NAMESPACES:
             continue
         if namespace in KNOWN_NAMESPACES:
@@ -188,9 +188,19 @@ def read_stack_namespace(path: Path, source: str | None = None) -> tuple[dict[st
     config = document.get("config") if isinstance(document, dict) else None
     if not isinstance(config, dict):
         raise StackConfigError(f"{source}: config: expected a mapping of config keys")
-    config = {(str(key) if ":" in str(key) else f"{NAMESPACE}:{key}"): value for key, value in config.items()}
+    config = {_qualified(str(key)): value for key, value in config.items()}
     namespace = {key.split(":", 1)[1]: value for key, value in config.items() if key.startswith(f"{NAMESPACE}:")}
     return namespace, config
+
+
+def _qualified(key: str) -> str:
+    """The Pulumi CLI's key rules: a bare key is the project's (`crossdock`), `ns:config:key` is `ns:key`."""
+    parts = key.split(":")
+    if len(parts) == 1:
+        return f"{NAMESPACE}:{key}"
+    if len(parts) == 3 and parts[1] == "config":
+        return f"{parts[0]}:{parts[2]}"
+    return key
 
 
 def _yaml_problem(problem: str) -> str:

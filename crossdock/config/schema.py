@@ -139,6 +139,14 @@ class RecoveryObjective(Model):
 
 class DisruptionObjectives(Model):
     az: RecoveryObjective = Field(description="Targets when one availability zone fails.")
+    hardware: RecoveryObjective | None = Field(
+        default=None,
+        description="Targets when one instance or host fails; absent means not declared (assessed as not covered).",
+    )
+    software: RecoveryObjective | None = Field(
+        default=None,
+        description="Targets after a bad deploy or corrupted data; absent means not declared (not covered).",
+    )
     region: RecoveryObjective | None = Field(
         default=None,
         description="Targets when the primary region fails; set it to require a copy in the DR region.",

@@ -115,7 +115,10 @@ def normalize_key(key: str, project_name: str) -> str:
 
 def load_project(directory: Path | str) -> Project:
     """Read `<directory>/Pulumi.yaml`; raise ProjectError (one line, naming the file) if unusable."""
-    directory = Path(directory).resolve()
+    try:
+        directory = Path(directory).resolve()
+    except RuntimeError:  # a symlink loop
+        raise ProjectError(f"project directory {directory} is a symlink loop") from None
     if not directory.is_dir():
         problem = "is not a directory" if directory.exists() else "does not exist"
         raise ProjectError(f"project directory {display_path(directory)} {problem}")
@@ -148,7 +151,10 @@ def load_project(directory: Path | str) -> Project:
         stack_dir_value, config_section = stack_dir_value or config_section, None
     if stack_dir_value is not None and not isinstance(stack_dir_value, str):
         raise ProjectError(f"{where}: `stackConfigDir` must be a string")
-    stack_config_dir = (directory / stack_dir_value).resolve() if stack_dir_value else directory
+    try:
+        stack_config_dir = (directory / stack_dir_value).resolve() if stack_dir_value else directory
+    except RuntimeError:  # a symlink loop
+        raise ProjectError(f"{where}: `stackConfigDir` {stack_dir_value!r} is a symlink loop") from None
 
     defaults, required, secret = _project_config(config_section, name, where)
     return Project(
@@ -255,7 +261,10 @@ def _program_location(directory: Path, main: Any, where: str) -> tuple[Path, Pat
     if main is None:
         program = directory
     elif isinstance(main, str) and main.strip():
-        program = (directory / main).resolve()
+        try:
+            program = (directory / main).resolve()
+        except RuntimeError:  # a symlink loop
+            raise ProjectError(f"{where}: `main` {main!r} is a symlink loop") from None
         if not program.exists():
             raise ProjectError(f"{where}: `main` points to {main!r}, which does not exist")
     else:

@@ -108,6 +108,7 @@ EXPLICIT: dict[str, str] = {
     "aws:rds/eventSubscription:EventSubscription": "aws_db_event_subscription",
     "aws:rds/exportTask:ExportTask": "aws_rds_export_task",
     "aws:rds/globalCluster:GlobalCluster": "aws_rds_global_cluster",
+    "aws:resiliencehub/resiliencyPolicy:ResiliencyPolicy": "aws_resiliencehub_resiliency_policy",
     "aws:rds/instance:Instance": "aws_db_instance",
     "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": (
         "aws_db_instance_automated_backups_replication"

@@ -58,6 +58,11 @@ def evaluate(
     return findings
 
 
+def stack_validation_args(plan: Plan, config: Mapping[str, Any] | None = None) -> StackValidationArgs:
+    """The plan as the StackValidationArgs a stack rule sees (for tools that read the graph like a rule)."""
+    return StackValidationArgs(_PolicyGraph(plan).resources, dict(config or {}))
+
+
 def _run(rule: Rule, level: EnforcementLevel, args: Any, graph: _PolicyGraph, default_urn: str | None) -> list[Finding]:
     reported: list[tuple[str, str | None]] = []
 

@@ -132,8 +132,11 @@ def run(args: argparse.Namespace) -> int:
     from crossdock.config.tenant_stack import stacks_dir
     from crossdock.files import directory_lock
 
-    project = (args.project or REPO_ROOT).resolve()
-    stacks = (args.stacks_dir or stacks_dir(project)).resolve()
+    try:
+        project = (args.project or REPO_ROOT).resolve()
+        stacks = (args.stacks_dir or stacks_dir(project)).resolve()
+    except RuntimeError:  # Path.resolve on a symlink loop
+        raise TemplateError("--project or --stacks-dir is a symlink loop") from None
     _check_stacks_dir(stacks)
     try:
         with directory_lock(stacks):

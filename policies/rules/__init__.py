@@ -9,6 +9,7 @@ from policies.rules import (  # the transaction tier (EKS workloads, IRSA roles)
     resilience_data,
     resilience_messaging,
     resilience_network,
+    resilience_objectives,  # declared RPO/RTO vs the graph (docs/resilience-model.md)
     resilience_observability,
     service_identity,
     tenant,
@@ -20,6 +21,7 @@ RULES: list[Rule] = [
     *resilience_messaging.RULES,
     *resilience_observability.RULES,
     *resilience_network.RULES,
+    *resilience_objectives.RULES,
     *least_privilege.RULES,
     *exposure.RULES,
     *encryption.RULES,

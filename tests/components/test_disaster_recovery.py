@@ -264,7 +264,9 @@ def test_backup_restore_copies_backups_but_builds_no_global_database_or_dr_netwo
     assert dr["secondary_cluster_identifiers"] == {}
     assert dr.get("dr_vpc_id") is None  # None outputs are not registered
     rules = {r["ruleName"]: r for r in backup_restore[(PLAN, "prod-dr-backup-plan")].inputs["rules"]}
-    assert rules["transactional"]["schedule"] == "cron(0 5 * * ? *)"  # region RPO 240 min: daily
+    # Region RPO 240 min: a daily copy plus the 60 + 120 min job windows could not meet it; hourly (60 + 180) can.
+    assert rules["transactional"]["schedule"] == "cron(0 * * * ? *)"
+    assert (rules["transactional"]["startWindow"], rules["transactional"]["completionWindow"]) == (60.0, 120.0)
 
 
 def test_vaults_are_encrypted_with_the_transactional_keys_one_per_region(prod):
@@ -353,6 +355,9 @@ def test_replication_config_copies_everything_and_delete_markers_to_the_replica_
                 "bucket": replica_arn,
                 "storageClass": "STANDARD",
                 "encryptionConfiguration": {"replicaKmsKeyId": DR_KEYS["integration-payloads"]},
+                # Replication Time Control bounds the region RPO at 15 minutes (docs/resilience-model.md).
+                "replicationTime": {"status": "Enabled", "time": {"minutes": 15.0}},
+                "metrics": {"status": "Enabled", "eventThreshold": {"minutes": 15.0}},
             },
         }
     ]

@@ -45,6 +45,7 @@ def test_prod_composes_every_component_and_the_dr_provider(prod):
             ("crossdock:storage:SecureBucket", "prod-payload-archive"),
             ("crossdock:storage:SecureBucket", "prod-lb-access-logs"),
             ("crossdock:dr:DisasterRecovery", "prod-dr"),
+            ("crossdock:resilience:ResilienceObjectives", "prod-objectives"),
             ("crossdock:observability:Observability", "prod-observability"),
             ("crossdock:transaction:TransactionTier", "prod-transaction"),
             ("crossdock:tenant:TenantPool", "prod-tenancy"),  # prod registers tenants (docs/tenancy.md)
@@ -73,9 +74,18 @@ def test_prod_spans_both_regions(prod):
     assert secondary.provider.startswith(provider.urn)
 
 
-def test_prod_replicates_payload_archive_and_audit_bucket(prod):
+def test_prod_replicates_payload_archive_audit_bucket_and_access_logs(prod):
     replications = sorted(r.name for r in prod.by_type("aws:s3/bucketReplicationConfig:BucketReplicationConfig"))
-    assert replications == ["prod-dr-archive-replication", "prod-dr-audit-replication"]
+    # Load balancer access logs are audit data: they replicate with the audit bucket (SSE-S3, no source key).
+    assert replications == [
+        "prod-dr-access-logs-replication",
+        "prod-dr-archive-replication",
+        "prod-dr-audit-replication",
+    ]
+    access_logs = prod.by_name(
+        "prod-dr-access-logs-replication", "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
+    )
+    assert "sourceSelectionCriteria" not in access_logs.inputs["rules"][0]
     audit_replica = prod.by_name("prod-dr-audit-replica", "aws:s3/bucket:Bucket")
     assert audit_replica.inputs["objectLockEnabled"] is True and audit_replica.region == "us-west-2"
 
@@ -94,7 +104,7 @@ def test_prod_exports_what_runbooks_need(prod):
     assert outputs["queues"]["shipment-confirmations"]["url"].endswith("/prod-shipment-confirmations.fifo")
     assert outputs["databases"]["orders"]["endpoint"].startswith("prod-orders.cluster-")
     assert outputs["dr"]["region"] == "us-west-2"
-    assert set(outputs["dr"]["replica_buckets"]) == {"archive", "audit"}
+    assert set(outputs["dr"]["replica_buckets"]) == {"archive", "audit", "access-logs"}
 
 
 def test_dev_has_no_dr_and_no_second_region(dev):

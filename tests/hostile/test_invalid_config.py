@@ -243,3 +243,10 @@ def test_a_waiver_matching_nothing_is_noted(tmp_path: Path) -> None:
         "waiver for CD-RES-020 on 'dev-no-such-queue*' matches no resource of stack dev (a misspelt glob, or a "
         "resource that is gone: remove or fix it)"
     ) in result.notes
+
+
+def test_real_package_namespaces_and_the_legacy_key_form_are_no_typos(tmp_path: Path) -> None:
+    path = tmp_path / "Pulumi.dev.yaml"
+    text = (ROOT / DEV).read_text().replace("  aws:region: us-east-1\n", "  aws:config:region: us-east-1\n")
+    path.write_text(text + "  awsx:vpcTags: {team: platform}\n  kubernetes:context: dev\n")
+    assert load_stack_file(path).environment.region == "us-east-1"

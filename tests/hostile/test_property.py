@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from .support import ROOT, cli, scratch_project
 
 EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "25"))
+SEARCHING = "HYPOTHESIS_EXAMPLES" in os.environ
 DEV = yaml.safe_load((ROOT / "stacks" / "Pulumi.dev.yaml").read_text())
 
 scalars = st.one_of(
@@ -93,7 +94,7 @@ def project(tmp_path_factory) -> Path:
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
-    derandomize=True,
+    derandomize=not SEARCHING,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -69,6 +69,7 @@ def test_exact_direct_children(acme) -> None:
                 for q in ("shipment-confirmations", "billing-triggers", "edi-inbound")
             ],
             ("crossdock:dr:DisasterRecovery", f"{name}-dr"),
+            ("crossdock:resilience:ResilienceObjectives", f"{name}-objectives"),
             ("aws:iam/role:Role", f"{name}-app"),
             ("aws:iam/rolePolicy:RolePolicy", f"{name}-app-policy"),
             ("pulumi:providers:kubernetes", f"{name}-k8s"),

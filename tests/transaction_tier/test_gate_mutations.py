@@ -89,6 +89,8 @@ def test_the_mutated_prod_stack_fails_the_gate(mutated):
         "CD-K8S-001",
         "CD-K8S-003",
         "CD-SVC-001",
+        # One shipment-api replica: the real-time tier's AZ RTO (5 min) is breached (docs/resilience-model.md).
+        "CD-RES-050",
     }
 
 
