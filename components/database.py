@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.tags import data_store_tags
+from components.tags import data_store_tags, ownership_tags
 from crossdock.config.schema import Database, StackConfig
 
 POSTGRES_PORT = 5432
@@ -77,7 +77,11 @@ class AuroraDatabase(pulumi.ComponentResource):
         data_class = config.data_class(spec.data_class)
         production = config.is_production
         identifier = f"{config.environment.name}-{spec.name}"
-        tags = {**data_store_tags(config, spec.data_class), "database": spec.name}
+        tags = {
+            **data_store_tags(config, spec.data_class),
+            "database": spec.name,
+            **ownership_tags(config, "database", spec.name),
+        }
         database_name = postgres_identifier(spec.name)
 
         self.spec = spec

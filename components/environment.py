@@ -20,7 +20,8 @@ from components.observability import Observability, ObservabilityArgs
 from components.resilience_hub import ResilienceObjectives, ResilienceObjectivesArgs
 from components.secure_bucket import SecureBucket, SecureBucketArgs
 from components.security import SecurityBaseline, SecurityBaselineArgs
-from components.tags import base_tags, data_store_tags
+from components.tags import base_tags, data_store_tags, ownership_tags
+from components.team_alerting import TeamAlerting, TeamAlertingArgs
 from components.tenant_pool import TenantPool, TenantPoolArgs
 from components.transaction_tier import TransactionTier, TransactionTierArgs
 from crossdock.config.schema import StackConfig
@@ -80,7 +81,12 @@ class Environment(pulumi.ComponentResource):
         self.queues = [
             IntegrationQueue(
                 f"{env.name}-{queue.name}",
-                IntegrationQueueArgs(spec=queue, environment=env, kms_key_arn=self.security.key_arns[queue.data_class]),
+                IntegrationQueueArgs(
+                    spec=queue,
+                    environment=env,
+                    kms_key_arn=self.security.key_arns[queue.data_class],
+                    ownership=ownership_tags(config, "queue", queue.name),
+                ),
                 opts=child,
             )
             for queue in config.queues
@@ -127,6 +133,16 @@ class Environment(pulumi.ComponentResource):
                 opts=child,
             )
 
+        # One topic per team and incident severity: alarms page the team that owns what broke.
+        self.team_alerting = None
+        if config.teams:
+            self.team_alerting = TeamAlerting(
+                f"{name}-team-alerting",
+                TeamAlertingArgs(config=config, key_arn=self.security.operations_key_arn),
+                opts=child,
+            )
+        team_topic_arns = self.team_alerting.topic_arns if self.team_alerting else {}
+
         # The EKS transaction tier, only when the stack declares services.
         self.transaction_tier = None
         if config.services:
@@ -143,6 +159,7 @@ class Environment(pulumi.ComponentResource):
                     audit_bucket_name=self.security.audit_bucket.bucket_name,
                     audit_bucket_arn=self.security.audit_bucket.arn,
                     access_log_bucket_name=self.access_logs.bucket_name,
+                    team_topic_arns=team_topic_arns,
                 ),
                 opts=child,
             )
@@ -163,6 +180,7 @@ class Environment(pulumi.ComponentResource):
                     session_principal_arns=[service.role_arn for service in self.transaction_tier.services.values()]
                     if self.transaction_tier
                     else [],
+                    team_topic_arns=team_topic_arns,
                 ),
                 opts=child,
             )
@@ -186,6 +204,7 @@ class Environment(pulumi.ComponentResource):
                 dr_secondary_identifiers=self.dr.secondary_cluster_identifiers if self.dr else {},
                 dr_provider=self.dr_provider,
                 dr_alert_topic_arn=self.security.dr_alert_topic_arn,
+                team_topic_arns=team_topic_arns,
             ),
             opts=child,
         )
@@ -255,6 +274,10 @@ class Environment(pulumi.ComponentResource):
                 "replica_buckets": {label: replica.bucket_name for label, replica in self.dr.bucket_replicas.items()},
             },
             "dashboard": self.observability.dashboard_name,
+            "process_dashboards": self.observability.process_dashboard_names,
+            "team_topic_arns": None
+            if self.team_alerting is None
+            else {f"{team}/{severity.value}": arn for (team, severity), arn in self.team_alerting.topic_arns.items()},
             "transaction_tier": self.transaction_tier.outputs if self.transaction_tier else None,
             # What silo tenant stacks read through their StackReference (see components/tenant_silo.py).
             "tier": self._config.environment.tier.value,

@@ -12,7 +12,8 @@ group on both queues, so a replay cannot reorder or duplicate a shipment or invo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
@@ -34,6 +35,8 @@ class IntegrationQueueArgs:
     environment: Environment
     # ARN of the KMS key of the flow's data class (spec.data_class).
     kms_key_arn: pulumi.Input[str]
+    # Owner and business processes of the flow (components.tags.ownership_tags), on both queues.
+    ownership: Mapping[str, str] = field(default_factory=dict)
 
 
 class IntegrationQueue(pulumi.ComponentResource):
@@ -53,7 +56,7 @@ class IntegrationQueue(pulumi.ComponentResource):
             return base_tags(
                 args.environment,
                 data_class=spec.data_class,
-                extra={"criticality": spec.criticality.value, "flow": spec.name, "queue-role": role},
+                extra={"criticality": spec.criticality.value, "flow": spec.name, "queue-role": role, **args.ownership},
             )
 
         self.dlq = aws.sqs.Queue(

@@ -15,6 +15,7 @@ not an incident.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,8 +23,10 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.alarm_routing import alarm_description, alarm_route, kpi_impact, kpi_runbook
 from components.integration_queue import IntegrationQueue
 from components.tags import base_tags
+from crossdock.config.operations import BusinessProcess, Impact, IncidentSeverity, OperatingModel, Ownership
 from crossdock.config.schema import Criticality, Database, Kpi, RecoveryObjective, Severity, StackConfig
 
 # A stuck queue's severity follows its flow's business tier: fulfilment and partner
@@ -58,12 +61,17 @@ FREEABLE_MEMORY_THRESHOLD_BYTES = float(512 * 1024 * 1024)
 # several environments without staging traffic masking a production outage.
 KPI_ENVIRONMENT_DIMENSION = "Environment"
 
-RUNBOOK_QUEUE_BACKLOG = "queue-backlog"
-RUNBOOK_DEAD_LETTER_REPLAY = "dead-letter-replay"
-RUNBOOK_DATABASE_FAILOVER = "database-failover"
-RUNBOOK_DATABASE_CONTENTION = "database-contention"
-RUNBOOK_DR_REPLICATION_LAG = "dr-replication-lag"
-RUNBOOK_BUSINESS_KPI = "business-kpi"
+# Runbooks (`crossdock runbook`): a stuck or dead-lettered flow is drained and replayed; a lagging, hot or
+# memory-starved cluster fails over to a healthy instance (or, for the DR copy, is the region-failover
+# decision); deadlocks come from a change in how transactions are written, so deploys stop while it is
+# rolled back. A KPI alarm names its business process's runbook (businessProcesses[].runbook; see
+# components.alarm_routing.kpi_runbook).
+RUNBOOK_QUEUE_BACKLOG = "queue-replay"
+RUNBOOK_DEAD_LETTER_REPLAY = "queue-replay"
+RUNBOOK_DATABASE_FAILOVER = "db-failover"
+RUNBOOK_DATABASE_CONTENTION = "db-failover"
+RUNBOOK_DEADLOCKS = "freeze-deploys"
+RUNBOOK_DR_REPLICATION_LAG = "db-failover"
 
 
 @dataclass
@@ -85,6 +93,9 @@ class ObservabilityArgs:
     # Dimensions of the business-KPI metrics; default {Environment: <environment name>}. A silo
     # tenant's stack passes {Environment: <env>, Tenant: <id>} (what the shared application publishes).
     kpi_dimensions: Mapping[str, str] | None = None
+    # SNS topic ARN per (team, incident severity) (components.team_alerting); an alarm whose owner and
+    # severity are known notifies its owner's topic, otherwise the environment's topic of its alert severity.
+    team_topic_arns: Mapping[tuple[str, IncidentSeverity], pulumi.Input[str]] = field(default_factory=dict)
 
 
 class Observability(pulumi.ComponentResource):
@@ -97,6 +108,8 @@ class Observability(pulumi.ComponentResource):
         self._env = config.environment.name
         self._topics = args.alert_topic_arns
         self._kpi_dimensions = dict(args.kpi_dimensions or {KPI_ENVIRONMENT_DIMENSION: self._env})
+        self._model = OperatingModel(config)
+        self._team_topics = args.team_topic_arns
         self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {}
         _check_dr_wiring(args)
 
@@ -135,11 +148,20 @@ class Observability(pulumi.ComponentResource):
         )
         self.dashboard_name = self.dashboard.dashboard_name
 
+        # Beside the environment dashboard: one per business process, and its entry in the process map
+        # that runbooks and responders read from Parameter Store during an incident.
+        self.process_dashboards: dict[str, aws.cloudwatch.Dashboard] = {}
+        self.process_parameters: dict[str, aws.ssm.Parameter] = {}
+        for process in config.business_processes:
+            self._process(process, args)
+        self.process_dashboard_names = {name: d.dashboard_name for name, d in self.process_dashboards.items()}
+
         self.register_outputs(
             {
                 "alarm_names": self.alarm_names,
                 "log_group_names": {c.value: group.name for c, group in self.log_groups.items()},
                 "dashboard_name": self.dashboard_name,
+                "process_dashboard_names": self.process_dashboard_names,
             }
         )
 
@@ -153,21 +175,34 @@ class Observability(pulumi.ComponentResource):
         runbook: str,
         description: str,
         tags: Mapping[str, str],
+        ownership: Ownership | None = None,
+        impact: Impact = Impact.DEGRADED,
         topic_arn: pulumi.Input[str] | None = None,
         provider: aws.Provider | None = None,
         **metric: Any,
     ) -> aws.cloudwatch.MetricAlarm:
-        """One alarm that notifies its topic on ALARM and OK (so on-call sees recovery too)."""
+        """One alarm that notifies its topic on ALARM and OK (so on-call sees recovery too).
+
+        With an operating model, the description also says which business processes are hit and how
+        (`impact`), the incident severity the matrix gives that, the owning team and the runbook, and the
+        alarm notifies the owning team's topic for that severity (a DR-region alarm keeps the DR topic:
+        alarm actions must be in the alarm's region).
+        """
         if alarm_name in self.alarms:
             raise ValueError(f"two alarms would be named {alarm_name!r}; rename the KPI, queue or database")
-        topic = topic_arn if topic_arn is not None else self._topic(severity)
+        route = alarm_route(self._model, ownership, impact)
+        topic = topic_arn
+        if topic is None and route.topic_key in self._team_topics:
+            topic = self._team_topics[route.topic_key]
+        if topic is None:
+            topic = self._topic(severity)
         alarm = aws.cloudwatch.MetricAlarm(
             alarm_name,
             name=alarm_name,
-            alarm_description=f"{description} Severity: {severity.value}. Runbook: {runbook}.",
+            alarm_description=alarm_description(description, severity, runbook, route),
             alarm_actions=[topic],
             ok_actions=[topic],
-            tags={**tags, "severity": severity.value, "runbook": runbook},
+            tags={**tags, **route.tags, "severity": severity.value, "runbook": runbook},
             opts=pulumi.ResourceOptions(parent=self, provider=provider),
             **metric,
         )
@@ -188,10 +223,13 @@ class Observability(pulumi.ComponentResource):
             data_class=spec.data_class,
             extra={"criticality": spec.criticality.value, "flow": spec.name},
         )
+        ownership = self._model.ownership("queue", spec.name)
         self._alarm(
             f"{flow}-oldest-message-age",
             severity=QUEUE_AGE_SEVERITY[spec.criticality],
             runbook=RUNBOOK_QUEUE_BACKLOG,
+            ownership=ownership,
+            impact=Impact.STOPPED,
             description=(
                 f"The {spec.name} flow ({spec.criticality.value}) is stuck: its oldest message has waited more "
                 f"than {spec.age_alarm_seconds} s, so the events it carries reach warehouses, carriers or ERP late."
@@ -213,6 +251,8 @@ class Observability(pulumi.ComponentResource):
             f"{flow}-dlq-not-empty",
             severity=DLQ_SEVERITY[spec.criticality],
             runbook=RUNBOOK_DEAD_LETTER_REPLAY,
+            ownership=ownership,
+            impact=Impact.DEGRADED,
             description=(
                 f"Messages of the {spec.name} flow failed {spec.max_receive_count} times and sit in its dead-letter "
                 "queue: those shipments, notices or postings will not be processed until they are fixed and replayed."
@@ -234,7 +274,13 @@ class Observability(pulumi.ComponentResource):
         prefix = f"{self._env}-{database_name}"
         tags = base_tags(self._config.environment, data_class=spec.data_class, extra={"database": database_name})
         dimensions = {"DBClusterIdentifier": identifier}
-        common = {"namespace": "AWS/RDS", "dimensions": dimensions, "treat_missing_data": "notBreaching"}
+        common = {
+            "namespace": "AWS/RDS",
+            "dimensions": dimensions,
+            "treat_missing_data": "notBreaching",
+            "ownership": self._model.ownership("database", database_name),
+            "impact": Impact.DEGRADED,
+        }
         if spec.readers > 0:
             # A cluster without readers never publishes replica lag: no alarm that can never fire.
             self._alarm(
@@ -293,7 +339,7 @@ class Observability(pulumi.ComponentResource):
         self._alarm(
             f"{prefix}-deadlocks",
             severity=Severity.WARNING,
-            runbook=RUNBOOK_DATABASE_CONTENTION,
+            runbook=RUNBOOK_DEADLOCKS,
             description=(
                 f"{database_name} reports deadlocks: competing transactions (e.g. inventory reservations) are being "
                 "rolled back and retried, delaying orders."
@@ -325,6 +371,8 @@ class Observability(pulumi.ComponentResource):
                 data_class=spec.data_class,
                 extra={"database": database_name, "dr-role": "secondary"},
             ),
+            ownership=self._model.ownership("database", database_name),
+            impact=Impact.DEGRADED,
             topic_arn=args.dr_alert_topic_arn,
             provider=args.dr_provider,
             namespace="AWS/RDS",
@@ -345,10 +393,13 @@ class Observability(pulumi.ComponentResource):
     def _kpi_alarm(self, kpi: Kpi) -> None:
         percentile = kpi.statistic.startswith("p")
         condition = f"{kpi.metric} {kpi.statistic} {_COMPARISON_WORDS[kpi.comparison.value]} {kpi.threshold:g}"
+        ownership = self._model.kpi_ownership(kpi.name)
         self._alarm(
             f"{self._env}-{kpi.name}",
             severity=kpi.severity,
-            runbook=RUNBOOK_BUSINESS_KPI,
+            runbook=kpi_runbook(self._model, kpi.name),
+            ownership=ownership,
+            impact=kpi_impact(kpi),
             description=(f"{kpi.description or kpi.name} ({condition}, or no data: a silent flow is an outage.)"),
             tags=base_tags(self._config.environment, extra={"kpi": kpi.name}),
             namespace=kpi.namespace,
@@ -381,15 +432,99 @@ class Observability(pulumi.ComponentResource):
         declared = ", ".join(d.name for d in self._config.databases) or "none"
         raise ValueError(f"{argument}[{database_name!r}] names no database in the stack config (declared: {declared})")
 
+    # -- business processes -------------------------------------------------------
+
+    def _process(self, process: BusinessProcess, args: ObservabilityArgs) -> None:
+        """The process's dashboard (its KPIs, its queues' age, its databases' lag) and its map entry."""
+        env = self._config.environment
+        name = f"{self._env}-process-{process.name}"
+        kpis = [kpi for kpi in self._config.kpis if kpi.name in process.kpis]
+        queues = [queue for queue in args.queues if queue.spec.name in process.queues]
+        databases = {db: ident for db, ident in args.cluster_identifiers.items() if db in process.databases}
+        header = (
+            f"# {process.name} ({process.criticality.value})\n{process.description}\n\n"
+            f"Team: **{process.team}**. Runbook: `{process.runbook}`. Depends on: "
+            f"{', '.join(process.depends_on) or 'no other process'}."
+        )
+        widgets = [{"type": "text", "x": 0, "y": 0, "width": 24, "height": 3, "properties": {"markdown": header}}]
+        layout = _Layout(start_y=3)
+        self._kpi_widgets(layout, kpis)
+        self._queue_widgets(layout, queues)
+        self._database_widgets(layout, databases)
+        self.process_dashboards[process.name] = aws.cloudwatch.Dashboard(
+            name,
+            dashboard_name=name,
+            dashboard_body=pulumi.Output.json_dumps({"widgets": widgets + layout.widgets}),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        entry = {
+            "description": process.description,
+            "criticality": process.criticality.value,
+            "team": process.team,
+            "services": list(process.services),
+            "queues": list(process.queues),
+            "databases": list(process.databases),
+            "integrations": list(process.integrations),
+            "dependsOn": list(process.depends_on),
+            "kpis": list(process.kpis),
+            "runbook": process.runbook,
+            "dashboard": name,
+        }
+        self.process_parameters[process.name] = aws.ssm.Parameter(
+            f"{name}-map",
+            name=f"/crossdock/{self._env}/business-processes/{process.name}",
+            # Encrypted with the operations key like the alert topics (runbook roles can decrypt it).
+            type="SecureString",
+            key_id=args.log_key_arn,
+            description=f"crossdock: business process {process.name} ({process.criticality.value}), owned by "
+            f"{process.team}",
+            value=json.dumps(entry, sort_keys=True),
+            tags=base_tags(
+                env,
+                extra={
+                    "business-process": process.name,
+                    "process-criticality": process.criticality.value,
+                    "team": process.team,
+                    "kpis": " ".join(process.kpis),
+                },
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
     # -- dashboard --------------------------------------------------------------
 
     def _widgets(self, args: ObservabilityArgs) -> list[dict]:
         """Business KPIs, then flows, then databases, then DR: what the business feels comes first."""
-        region = self._config.environment.region
         layout = _Layout()
-        if self._config.kpis:
+        self._kpi_widgets(layout, self._config.kpis)
+        self._queue_widgets(layout, args.queues)
+        self._database_widgets(layout, args.cluster_identifiers)
+        if args.dr_secondary_identifiers:
+            dr_region = self._config.dr.region
+            layout.section(f"Disaster recovery: replication lag to {dr_region} (ms)")
+            for database_name, identifier in args.dr_secondary_identifiers.items():
+                layout.metric(
+                    f"{database_name} -> {dr_region}",
+                    dr_region,
+                    [
+                        [
+                            "AWS/RDS",
+                            "AuroraGlobalDBReplicationLag",
+                            "DBClusterIdentifier",
+                            identifier,
+                            {"stat": "Maximum", "label": "replication lag (ms)"},
+                        ]
+                    ],
+                    period=60,
+                    threshold=self._region_objective(database_name).rpo_minutes * 60_000.0,
+                )
+        return layout.widgets
+
+    def _kpi_widgets(self, layout: _Layout, kpis: Sequence[Kpi]) -> None:
+        region = self._config.environment.region
+        if kpis:
             layout.section("Business KPIs: is freight moving?")
-            for kpi in self._config.kpis:
+            for kpi in kpis:
                 layout.metric(
                     f"{kpi.name} ({kpi.statistic})",
                     region,
@@ -404,9 +539,12 @@ class Observability(pulumi.ComponentResource):
                     period=kpi.period_seconds,
                     threshold=kpi.threshold,
                 )
-        if args.queues:
+
+    def _queue_widgets(self, layout: _Layout, queues: Sequence[IntegrationQueue]) -> None:
+        region = self._config.environment.region
+        if queues:
             layout.section("Integration flows: oldest message age (s) and dead-letter depth")
-            for queue in args.queues:
+            for queue in queues:
                 spec = queue.spec
                 layout.metric(
                     f"{spec.name} ({spec.criticality.value})",
@@ -430,9 +568,12 @@ class Observability(pulumi.ComponentResource):
                     period=60,
                     threshold=spec.age_alarm_seconds,
                 )
-        if args.cluster_identifiers:
+
+    def _database_widgets(self, layout: _Layout, cluster_identifiers: Mapping[str, pulumi.Input[str]]) -> None:
+        region = self._config.environment.region
+        if cluster_identifiers:
             layout.section("Databases: replica lag (ms) and CPU (%)")
-            for database_name, identifier in args.cluster_identifiers.items():
+            for database_name, identifier in cluster_identifiers.items():
                 layout.metric(
                     database_name,
                     region,
@@ -454,26 +595,6 @@ class Observability(pulumi.ComponentResource):
                     ],
                     period=60,
                 )
-        if args.dr_secondary_identifiers:
-            dr_region = self._config.dr.region
-            layout.section(f"Disaster recovery: replication lag to {dr_region} (ms)")
-            for database_name, identifier in args.dr_secondary_identifiers.items():
-                layout.metric(
-                    f"{database_name} -> {dr_region}",
-                    dr_region,
-                    [
-                        [
-                            "AWS/RDS",
-                            "AuroraGlobalDBReplicationLag",
-                            "DBClusterIdentifier",
-                            identifier,
-                            {"stat": "Maximum", "label": "replication lag (ms)"},
-                        ]
-                    ],
-                    period=60,
-                    threshold=self._region_objective(database_name).rpo_minutes * 60_000.0,
-                )
-        return layout.widgets
 
 
 def _check_dr_wiring(args: ObservabilityArgs) -> None:
@@ -507,10 +628,10 @@ class _Layout:
     WIDTH = 12
     HEIGHT = 6
 
-    def __init__(self) -> None:
+    def __init__(self, start_y: int = 0) -> None:
         self.widgets: list[dict] = []
         self._x = 0
-        self._y = 0
+        self._y = start_y
 
     def section(self, title: str) -> None:
         self._newline()

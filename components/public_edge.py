@@ -39,10 +39,12 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
+from components.alarm_routing import alarm_description, alarm_route, alarm_topic
 from components.observability import QUEUE_AGE_SEVERITY
 from components.tags import base_tags
 from components.tenant_pool import tenant_rate_rules
 from components.tier_namespace import common_labels, namespace_name
+from crossdock.config.operations import Impact, IncidentSeverity, OperatingModel
 from crossdock.config.schema import Criticality, Service, Severity, StackConfig
 
 # The current CloudWatch Synthetics Python runtime (Python 3.12); 5.x and older are deprecated.
@@ -56,9 +58,11 @@ FIVE_XX_RATE_PERCENT = 5.0
 # p95 target response time, seconds: a label or shipment call slower than a second stalls a packing station.
 RESPONSE_TIME_SECONDS = {Criticality.REAL_TIME_FULFILLMENT: 1.0}
 DEFAULT_RESPONSE_TIME_SECONDS = 2.0
-RUNBOOK_EDGE_ERRORS = "public-endpoint-errors"
-RUNBOOK_EDGE_LATENCY = "public-endpoint-latency"
-RUNBOOK_SYNTHETIC = "synthetic-check-failing"
+# Errors, slowness or a failing check at the edge most often follow a release: stop deploys and roll back
+# (`crossdock runbook run freeze-deploys`) before digging into the cause.
+RUNBOOK_EDGE_ERRORS = "freeze-deploys"
+RUNBOOK_EDGE_LATENCY = "freeze-deploys"
+RUNBOOK_SYNTHETIC = "freeze-deploys"
 
 CANARY_SCRIPT = '''"""crossdock synthetic check: GET the public health path over HTTPS; anything but 200 fails the run."""
 
@@ -119,6 +123,8 @@ class PublicEdgeArgs:
     log_key_arn: pulumi.Input[str]
     # Kubernetes objects the ingresses need first (namespaces, backend Services).
     depends_on: Sequence[pulumi.Resource] = field(default_factory=list)
+    # SNS topic per (team, incident severity): alarms page the service's owner (components.alarm_routing).
+    team_topic_arns: Mapping[tuple[str, IncidentSeverity], pulumi.Input[str]] = field(default_factory=dict)
 
 
 class PublicEdge(pulumi.ComponentResource):
@@ -254,13 +260,16 @@ class PublicEdge(pulumi.ComponentResource):
         runbook: str,
         description: str,
         extra_tags: Mapping[str, str],
+        impact: Impact = Impact.STOPPED,
         **metric,
     ) -> aws.cloudwatch.MetricAlarm:
-        topic = self._args.alert_topic_arns[severity]
+        model = OperatingModel(self._args.config)
+        route = alarm_route(model, model.ownership("service", service.name), impact)
+        topic = alarm_topic(route, severity, self._args.team_topic_arns, self._args.alert_topic_arns)
         alarm = aws.cloudwatch.MetricAlarm(
             alarm_name,
             name=alarm_name,
-            alarm_description=f"{description} Severity: {severity.value}. Runbook: {runbook}.",
+            alarm_description=alarm_description(description, severity, runbook, route),
             alarm_actions=[topic],
             ok_actions=[topic],
             tags={
@@ -269,6 +278,7 @@ class PublicEdge(pulumi.ComponentResource):
                 "criticality": service.criticality.value,
                 "severity": severity.value,
                 "runbook": runbook,
+                **route.tags,
                 **extra_tags,
             },
             opts=pulumi.ResourceOptions(parent=self),
@@ -329,6 +339,7 @@ class PublicEdge(pulumi.ComponentResource):
             service,
             severity=severity,
             runbook=RUNBOOK_EDGE_LATENCY,
+            impact=Impact.DEGRADED,
             description=(
                 f"The p95 response time of {service.name} is above {seconds:g} s: shipment creation and label "
                 "requests stall at packing stations."

@@ -83,6 +83,13 @@ class TransactionServiceArgs:
     partition: pulumi.Input[str] = "aws"
     # Resources the workload must wait for (its namespace, the PriorityClasses).
     depends_on: Sequence[pulumi.Resource] = ()
+    # Owner and business processes (components.tags.ownership_tags): IAM role tags, `crossdock.io/team` label
+    # and `crossdock.io/business-process` annotation (a label value cannot hold several processes).
+    ownership: Mapping[str, str] = field(default_factory=dict)
+
+
+TEAM_LABEL = "crossdock.io/team"
+PROCESS_ANNOTATION = "crossdock.io/business-process"
 
 
 def pod_labels(spec: Service, environment: Environment) -> dict[str, str]:
@@ -118,12 +125,20 @@ class TransactionService(pulumi.ComponentResource):
                 region=args.region,
                 account_id=args.account_id,
                 partition=args.partition,
+                ownership=args.ownership,
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
 
+        if "team" in args.ownership:
+            labels = {**labels, TEAM_LABEL: args.ownership["team"]}
+        annotations = (
+            {PROCESS_ANNOTATION: args.ownership["business-process"]} if "business-process" in args.ownership else None
+        )
+
         def metadata(object_name: str) -> dict:
-            return {"name": object_name, "namespace": self.namespace, "labels": labels}
+            meta = {"name": object_name, "namespace": self.namespace, "labels": labels}
+            return {**meta, "annotations": annotations} if annotations else meta
 
         self.service_account = k8s.core.v1.ServiceAccount(
             f"{name}-sa",

@@ -76,6 +76,8 @@ class ServiceIdentityArgs:
     region: pulumi.Input[str] = ""
     account_id: pulumi.Input[str] = ""
     partition: pulumi.Input[str] = "aws"
+    # Owner and business processes of the service (components.tags.ownership_tags), on the role.
+    ownership: Mapping[str, str] = field(default_factory=dict)
 
 
 class ServiceIdentity(pulumi.ComponentResource):
@@ -97,6 +99,7 @@ class ServiceIdentity(pulumi.ComponentResource):
                 "declared-queues": " ".join(queues),
                 "declared-database": args.database.name if args.database else "",
                 "declared-data-classes": " ".join(data_classes),
+                **args.ownership,
             },
         )
         self.role = aws.iam.Role(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from crossdock.config.operations import OperatingModel
 from crossdock.config.schema import Environment, StackConfig
 
 
@@ -42,3 +43,12 @@ def data_store_tags(config: StackConfig, data_class: str, *, tenant: str | None 
     objectives = config.data_class(data_class).objectives
     dr_copy = "required" if objectives.region is not None else "none"
     return base_tags(config.environment, data_class=data_class, tenant=tenant, extra={"dr-copy": dr_copy})
+
+
+def ownership_tags(config: StackConfig, kind: str, name: str) -> dict[str, str]:
+    """`team`, `business-process` and `process-criticality` of a service, queue, database or tenant.
+
+    `business-process` lists every declared process that depends on the thing (space-separated, sorted);
+    `process-criticality` is the highest tier among them. Empty when the stack declares no operating model.
+    """
+    return OperatingModel(config).ownership(kind, name).tags()

@@ -26,12 +26,14 @@ controls are per tenant on shared resources (see docs/tenancy.md):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
 
+from components.alarm_routing import alarm_description, alarm_route, alarm_topic, kpi_runbook
 from components.tags import base_tags
+from crossdock.config.operations import Impact, IncidentSeverity, OperatingModel, Ownership
 from crossdock.config.schema import Isolation, Kpi, Severity, StackConfig, Tenant
 from crossdock.config.tenancy import TENANT_HEADER
 
@@ -40,8 +42,8 @@ TENANT_RULE_PRIORITY = 100
 TENANT_METRIC_NAMESPACE = "Crossdock/Tenants"
 TENANT_MESSAGES_METRIC = "MessagesSent"
 KPI_TENANT_DIMENSION = "Tenant"
-RUNBOOK_BUSINESS_KPI = "business-kpi"
-RUNBOOK_NOISY_TENANT = "noisy-tenant"
+# A tenant flooding the shared flows is contained by isolating it (`crossdock runbook run isolate-tenant`).
+RUNBOOK_NOISY_TENANT = "isolate-tenant"
 # The session tag whose value is the tenant id; `${aws:PrincipalTag/tenant}` in policies.
 SESSION_TAG = "tenant"
 PRINCIPAL_TAG = "${aws:PrincipalTag/" + SESSION_TAG + "}"
@@ -93,6 +95,8 @@ class TenantPoolArgs:
     web_acl_arn: pulumi.Input[str] | None = None
     # Roles that may assume the tenant-scoped access role (the transaction tier's service roles).
     session_principal_arns: Sequence[pulumi.Input[str]] = ()
+    # SNS topic per (team, incident severity): a tenant's alarms page its owning team (components.alarm_routing).
+    team_topic_arns: Mapping[tuple[str, IncidentSeverity], pulumi.Input[str]] = field(default_factory=dict)
 
 
 class TenantPool(pulumi.ComponentResource):
@@ -104,6 +108,7 @@ class TenantPool(pulumi.ComponentResource):
         env = config.environment
         self._config = config
         self._topics = args.alert_topic_arns
+        self._team_topics = args.team_topic_arns
         child = pulumi.ResourceOptions(parent=self)
         tags = base_tags(env, extra={"component": "tenancy"})
         pool = [tenant for tenant in config.tenants if tenant.isolation is Isolation.POOL]
@@ -205,17 +210,39 @@ class TenantPool(pulumi.ComponentResource):
 
     # -- alarms ------------------------------------------------------------------------------
 
-    def _alarm(self, alarm_name: str, tenant: Tenant, severity: Severity, runbook: str, extra: dict, **metric) -> None:
-        topic = self._topics[severity]
+    def _alarm(
+        self,
+        alarm_name: str,
+        tenant: Tenant,
+        severity: Severity,
+        runbook: str,
+        extra: dict,
+        *,
+        description: str,
+        processes: tuple[str, ...],
+        **metric,
+    ) -> None:
+        """One tenant's alarm: one tenant affected, so the matrix's single-tenant severity; its owner is paged."""
+        model = OperatingModel(self._config)
+        ownership = Ownership(model.owner("tenant", tenant.id), processes, None)
+        route = alarm_route(model, ownership, Impact.SINGLE_TENANT)
+        topic = alarm_topic(route, severity, self._team_topics, self._topics)
         self.alarms[alarm_name] = aws.cloudwatch.MetricAlarm(
             alarm_name,
             name=alarm_name,
+            alarm_description=alarm_description(description, severity, runbook, route),
             alarm_actions=[topic],
             ok_actions=[topic],
             tags=base_tags(
                 self._config.environment,
                 tenant=tenant.id,
-                extra={"isolation": tenant.isolation.value, "severity": severity.value, "runbook": runbook, **extra},
+                extra={
+                    "isolation": tenant.isolation.value,
+                    **route.tags,
+                    "severity": severity.value,
+                    "runbook": runbook,
+                    **extra,
+                },
             ),
             opts=pulumi.ResourceOptions(parent=self),
             **metric,
@@ -224,18 +251,19 @@ class TenantPool(pulumi.ComponentResource):
     def _kpi_alarm(self, tenant: Tenant, kpi: Kpi) -> None:
         """The KPI for one tenant. A quiet tenant is not an outage, so missing data does not breach."""
         env = self._config.environment.name
+        model = OperatingModel(self._config)
         percentile = kpi.statistic.startswith("p")
         self._alarm(
             f"{env}-{kpi.name}-tenant-{tenant.id}",
             tenant,
             kpi.severity,
-            RUNBOOK_BUSINESS_KPI,
+            kpi_runbook(model, kpi.name),
             {"kpi": kpi.name},
-            alarm_description=(
+            description=(
                 f"{kpi.description or kpi.name} For tenant {tenant.display_name} ({tenant.id}) only: "
-                f"{kpi.metric} {kpi.statistic} breached {kpi.threshold:g}. Severity: {kpi.severity.value}. "
-                f"Runbook: {RUNBOOK_BUSINESS_KPI}."
+                f"{kpi.metric} {kpi.statistic} breached {kpi.threshold:g}."
             ),
+            processes=model.processes_of_kpi(kpi.name),
             namespace=kpi.namespace,
             metric_name=kpi.metric,
             dimensions={"Environment": env, KPI_TENANT_DIMENSION: tenant.id},
@@ -258,11 +286,12 @@ class TenantPool(pulumi.ComponentResource):
             Severity.WARNING,
             RUNBOOK_NOISY_TENANT,
             {},
-            alarm_description=(
+            description=(
                 f"Tenant {tenant.display_name} ({tenant.id}) sends more than its quota of "
                 f"{tenant.quotas.queue_messages_per_second} messages/s to the shared flows: its import can delay "
-                f"other tenants' shipments. Severity: warning. Runbook: {RUNBOOK_NOISY_TENANT}."
+                "other tenants' shipments."
             ),
+            processes=OperatingModel(self._config).processes_of("tenant", tenant.id),
             namespace=TENANT_METRIC_NAMESPACE,
             metric_name=TENANT_MESSAGES_METRIC,
             dimensions={"Environment": env, KPI_TENANT_DIMENSION: tenant.id},

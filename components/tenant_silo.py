@@ -64,7 +64,7 @@ TENANT_LABEL = "crossdock.io/tenant"
 SERVICE_ACCOUNT = "tenant-app"
 STS_AUDIENCE = "sts.amazonaws.com"
 TENANT_METRIC_DIMENSION = "Tenant"
-RUNBOOK_NOISY_TENANT = "noisy-tenant"
+RUNBOOK_NOISY_TENANT = "isolate-tenant"
 
 
 def namespace_name(tenant_id: str) -> str:

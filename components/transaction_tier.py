@@ -11,7 +11,7 @@ access logs, canary scripts and artifacts).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
@@ -21,7 +21,9 @@ from components.database import AuroraDatabase
 from components.integration_queue import IntegrationQueue
 from components.public_edge import PublicEdge, PublicEdgeArgs
 from components.service import ServiceDatabaseWiring, TransactionService, TransactionServiceArgs, database_endpoint
+from components.tags import ownership_tags
 from components.tier_namespace import TierNamespace, TierNamespaceArgs
+from crossdock.config.operations import IncidentSeverity
 from crossdock.config.schema import Criticality, Severity, StackConfig
 from crossdock.config.subnets import plan_subnets
 
@@ -39,6 +41,8 @@ class TransactionTierArgs:
     audit_bucket_arn: pulumi.Input[str]
     # Load balancer access logs: an SSE-S3 bucket, the only encryption ELB log delivery supports.
     access_log_bucket_name: pulumi.Input[str]
+    # SNS topic per (team, incident severity) (components.team_alerting), for the edge's alarms.
+    team_topic_arns: Mapping[tuple[str, IncidentSeverity], pulumi.Input[str]] = field(default_factory=dict)
 
 
 class TransactionTier(pulumi.ComponentResource):
@@ -102,6 +106,7 @@ class TransactionTier(pulumi.ComponentResource):
                     account_id=identity.account_id,
                     partition=partition,
                     depends_on=[self.namespaces[service.criticality], *priority_classes],
+                    ownership=ownership_tags(config, "service", service.name),
                 ),
                 opts=child,
             )
@@ -122,6 +127,7 @@ class TransactionTier(pulumi.ComponentResource):
                     alert_topic_arns=args.alert_topic_arns,
                     log_key_arn=args.operations_key_arn,
                     depends_on=[self.services[service.name] for service in public],
+                    team_topic_arns=args.team_topic_arns,
                 ),
                 opts=child,
             )

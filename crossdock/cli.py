@@ -593,6 +593,74 @@ register(
 )
 
 
+# -- impact (the operating model: what breaks for the business) ------------------------------
+
+
+def _impact_arguments(parser: argparse.ArgumentParser) -> None:
+    from crossdock.impact.cli import add_arguments
+
+    add_stack_arguments(parser)
+    add_arguments(parser)
+
+
+def _impact_command(args: argparse.Namespace) -> int:
+    from crossdock.impact.cli import run
+
+    return run(args, project_dir(args))
+
+
+register(
+    Command(
+        name="impact",
+        help="what breaks for the business if TARGET fails: processes, severity, who to page, runbooks, notice",
+        description=(
+            "Plan STACK offline and walk the recorded graph (who depends on what fails) and the stack's operating "
+            "model (docs/operating-model.md): the business processes hit directly and downstream, their severity "
+            "from the severity matrix, the tenants, who to page (owning teams' primary, backup and escalation "
+            "contacts, vendors), the runbooks with their parameters, and the customer notice filled in. TARGET: a "
+            "service, queue, database, tenant or integration of the stack file, a resource name of the plan, "
+            "az:ZONE or a region. Exit codes: 0 ok; 2 bad input (unknown stack or target)."
+        ),
+        add_arguments=_impact_arguments,
+        run=_impact_command,
+    )
+)
+
+
+# -- diagram (the architecture picture) --------------------------------------------------------
+
+
+def _diagram_arguments(parser: argparse.ArgumentParser) -> None:
+    from crossdock.diagram.cli import add_arguments
+
+    add_stack_arguments(parser)
+    add_arguments(parser)
+
+
+def _diagram_command(args: argparse.Namespace) -> int:
+    from crossdock.diagram.cli import run
+
+    return run(args, project_dir(args))
+
+
+register(
+    Command(
+        name="diagram",
+        help="draw the stack: regions, zones, edge, services by tier, queues, databases, DR copies, tenants",
+        description=(
+            "Plan STACK offline and draw it with Graphviz (dot): regions and zones as clusters, the public edge, "
+            "the services by criticality tier, queues with their DLQs, databases with readers, the DR region with "
+            "its copies and RPOs, silo tenants as their own boxes, and the data and replication paths (alarms "
+            "and policies are left out). --view services (default), network, dr or tenants. --output FILE.svg or "
+            ".png renders with Graphviz's dot; FILE.dot writes the source. Exit codes: 0 written; 2 bad input "
+            "(unknown stack, bad --output, dot missing for .svg/.png)."
+        ),
+        add_arguments=_diagram_arguments,
+        run=_diagram_command,
+    )
+)
+
+
 # -- entry point ----------------------------------------------------------------------------
 
 

@@ -19,6 +19,15 @@ quiet_install() {
   fi
 }
 
+# `crossdock diagram` renders with Graphviz's `dot` (Debian package graphviz); a fresh machine gets it here
+# when apt is there and we may use it. Without it, `diagram` still writes .dot files and says what to install.
+if ! command -v dot >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+  echo "crossdock: installing Graphviz (dot) for crossdock diagram..." >&2
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz; } >/tmp/crossdock-graphviz-install.log 2>&1; then
+    echo "crossdock: could not install graphviz (see /tmp/crossdock-graphviz-install.log); diagrams need it for .svg/.png" >&2
+  fi
+fi
+
 LOCK="$ROOT/scripts/constraints.txt"
 want="$(cat "$ROOT/pyproject.toml" "$LOCK" | sha256sum | cut -d' ' -f1)"
 if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from ipaddress import IPv4Network, collapse_addresses
 from typing import Any
 
+from crossdock.config.operations import check_operations
 from crossdock.config.regions import AZ_COUNT
 from crossdock.config.resilience import STRATEGY_CAPABILITY
 from crossdock.config.schema import Criticality, Database, Queue, StackConfig, Tier
@@ -46,6 +47,7 @@ def check_stack(config: StackConfig) -> list[Problem]:
         *_service_references(config),
         *_service_settings(config),
         *check_tenants(config),
+        *check_operations(config),
     ]
 
 

@@ -12,12 +12,15 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from ipaddress import IPv4Network
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from crossdock.config.deploy import DeployPolicy
+
+if TYPE_CHECKING:  # completed at run time by operations.py's model_rebuild (see StackConfig)
+    from crossdock.config.operations import BusinessProcess, CommunicationTemplate, SeverityPolicy, Team
 
 DNS_SAFE = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
 MAX_NAME_LENGTH = 40
@@ -169,6 +172,9 @@ class Database(Model):
         pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$", description="Instance class of the writer and readers."
     )
     readers: int = Field(ge=0, le=15, description="Reader instances beside the writer.")
+    team: str | None = Field(
+        default=None, description="Owning team (teams[].name): the `team` tag, alarm routing and who is paged."
+    )
 
 
 class Queue(Model):
@@ -185,6 +191,9 @@ class Queue(Model):
     )
     age_alarm_seconds: int = Field(
         gt=0, description="Alarm when the oldest message is older than this (the flow is stuck)."
+    )
+    team: str | None = Field(
+        default=None, description="Owning team (teams[].name): the `team` tag, alarm routing and who is paged."
     )
 
 
@@ -278,6 +287,9 @@ class Service(Model):
     consumes: tuple[str, ...] = Field(default=(), description="Queues (queues[].name) it receives from.")
     produces: tuple[str, ...] = Field(default=(), description="Queues (queues[].name) it sends to.")
     database: ServiceDatabase | None = Field(default=None, description="Database it uses, and read or write access.")
+    team: str | None = Field(
+        default=None, description="Owning team (teams[].name): the `team` tag, alarm routing and who is paged."
+    )
 
 
 class Cluster(Model):
@@ -330,6 +342,9 @@ class Tenant(Model):
     risk: Risk = Field(default=Risk.STANDARD, description="standard or high; a high-risk tenant must be a silo.")
     flows: tuple[str, ...] = Field(default=(), description="Integration flows (queues[].name) the tenant uses.")
     quotas: TenantQuotas = Field(description="Request rate and queue throughput limits.")
+    team: str | None = Field(
+        default=None, description="Owning team (teams[].name): the `team` tag, alarm routing and who is paged."
+    )
 
 
 class StackConfig(Model):
@@ -345,6 +360,21 @@ class StackConfig(Model):
     cluster: Cluster = Field(default_factory=Cluster, description="EKS cluster of the transaction tier.")
     services: tuple[Service, ...] = Field(default=(), description="Transaction-tier services run on the cluster.")
     tenants: tuple[Tenant, ...] = Field(default=(), description="Tenants of this environment, pool or silo.")
+    # The operating model: its models (Team, BusinessProcess, SeverityPolicy, CommunicationTemplate) live in
+    # crossdock/config/operations.py, which builds on this module and completes StackConfig with
+    # `model_rebuild` when it loads (the package's __init__ imports it before any StackConfig is made).
+    teams: tuple[Team, ...] = Field(
+        default=(), description="Teams: on-call per severity, escalation contacts and vendor contacts."
+    )
+    business_processes: tuple[BusinessProcess, ...] = Field(
+        default=(), description="Business processes: criticality, what they depend on, their KPIs and owner."
+    )
+    severity: SeverityPolicy | None = Field(
+        default=None, description="Business impact -> SEV1-SEV4, and per level who is paged and what customers hear."
+    )
+    communications: tuple[CommunicationTemplate, ...] = Field(
+        default=(), description="Customer-communication templates per logistics event."
+    )
     deploy: DeployPolicy = Field(
         default_factory=DeployPolicy,
         description="Change-freeze windows for `crossdock deploy-gate` (docs/deploy-safety.md).",
@@ -359,4 +389,4 @@ class StackConfig(Model):
 
 
 # The top-level keys of the `crossdock` namespace, in file order.
-CONFIG_KEYS: tuple[str, ...] = tuple(field.alias or name for name, field in StackConfig.model_fields.items())
+CONFIG_KEYS: tuple[str, ...] = tuple(field.alias or to_camel(name) for name, field in StackConfig.model_fields.items())

@@ -223,7 +223,7 @@ def needs_dr_vpc(environment: StackConfig, databases: tuple[Database, ...]) -> b
 
 
 def derive_silo_config(environment: StackConfig, tenant: Tenant, spec: TenantStackSpec, stack: str) -> StackConfig:
-    """The environment's config as the silo sees it: same classes, DR and KPIs; own databases and flows."""
+    """The environment's config as the silo sees it: same classes, DR, KPIs and teams; own databases and flows."""
     flows = set(tenant.flows)
     return StackConfig(
         environment=environment.environment.model_copy(update={"name": stack}),
@@ -233,6 +233,10 @@ def derive_silo_config(environment: StackConfig, tenant: Tenant, spec: TenantSta
         queues=tuple(queue for queue in environment.queues if queue.name in flows),
         kpis=environment.kpis,
         alerting=environment.alerting,
+        # Who is paged and what customers hear follow the environment; its process map stays there.
+        teams=environment.teams,
+        severity=environment.severity,
+        communications=environment.communications,
     )
 
 

@@ -99,6 +99,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     tenant.add_argument(
         "--queue-messages-per-second", type=int, default=50, metavar="N", help="queue throughput quota (default: 50)"
     )
+    tenant.add_argument(
+        "--team",
+        default=None,
+        metavar="TEAM",
+        help="owning team (ENV's crossdock:teams; default: the team owning most of the tenant's flows)",
+    )
     _location_arguments(tenant)
 
 
@@ -210,6 +216,7 @@ def _new_tenant(args: argparse.Namespace, project: Path, stacks: Path) -> int:
         flows=flows,
         requests_per_five_minutes=args.requests_per_five_minutes,
         queue_messages_per_second=args.queue_messages_per_second,
+        team=args.team,
     )
     _check_writable(new.environment_path)
     written = Written()

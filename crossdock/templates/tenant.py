@@ -11,7 +11,7 @@ across every stack file of the stacks directory.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from ipaddress import IPv4Network
 from pathlib import Path
@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from crossdock.config.loader import load_stack_file
+from crossdock.config.operations import check_operations
 from crossdock.config.schema import Isolation, Risk, Tenant, TenantQuotas
 from crossdock.config.tenancy import check_tenants, needs_dr_vpc, tenant_stack_name
 from crossdock.engine.project import display_path
@@ -105,6 +106,7 @@ def plan_tenant(
     flows: list[str] | None = None,
     requests_per_five_minutes: int = DEFAULT_REQUESTS_PER_FIVE_MINUTES,
     queue_messages_per_second: int = DEFAULT_QUEUE_MESSAGES_PER_SECOND,
+    team: str | None = None,
 ) -> NewTenant:
     """Everything `new tenant` will write, decided and rendered, without touching the disk."""
     env_path = stack_path(stacks, environment_stack)
@@ -129,6 +131,7 @@ def plan_tenant(
             isolation=Isolation(isolation),
             risk=Risk(risk),
             flows=tuple(flows if flows is not None else [queue.name for queue in environment.queues]),
+            team=team,
             quotas=TenantQuotas(
                 requests_per_five_minutes=requests_per_five_minutes,
                 queue_messages_per_second=queue_messages_per_second,
@@ -143,8 +146,16 @@ def plan_tenant(
             message = f"{message} (got {given!r})"
         flag = FLAGS.get(where) or FLAGS.get(str(first["loc"][0]), where)
         raise TemplateError(f"{flag}: {message}") from None
+    if tenant.team is None and environment.teams:
+        # The owner of most of its flows looks after the tenant unless --team says otherwise.
+        owners = Counter(queue.team for queue in environment.queues if queue.name in tenant.flows and queue.team)
+        if owners:
+            tenant = tenant.model_copy(update={"team": min(owners, key=lambda name: (-owners[name], name))})
     registered = environment.model_copy(update={"tenants": (*environment.tenants, tenant)})
-    problems = list(check_tenants(registered))
+    index = len(environment.tenants)
+    problems = list(check_tenants(registered)) + [
+        (key, message) for key, message in check_operations(registered) if key.startswith(f"tenants[{index}]")
+    ]
     if problems:
         key, message = problems[0]
         raise TemplateError(f"{display_path(env_path)}: crossdock:{key}: {message}")
@@ -213,4 +224,6 @@ def _registration(tenant: Tenant) -> CommentedMap:
     quotas["queueMessagesPerSecond"] = tenant.quotas.queue_messages_per_second
     quotas.fa.set_flow_style()
     entry["quotas"] = quotas
+    if tenant.team is not None:
+        entry["team"] = tenant.team
     return entry

@@ -6,6 +6,7 @@ from policies.rules import (  # the transaction tier (EKS workloads, IRSA roles)
     exposure,
     kubernetes,
     least_privilege,
+    operating_model,  # owners, business processes, runbooks (docs/operating-model.md)
     resilience_data,
     resilience_messaging,
     resilience_network,
@@ -29,6 +30,7 @@ RULES: list[Rule] = [
     *service_identity.RULES,
     *tenant.RULES,
     *tenant_isolation.RULES,
+    *operating_model.RULES,
 ]
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

@@ -181,7 +181,17 @@ def test_prod_orders_cluster_is_encrypted_protected_and_retains_35_days(prod):
     assert cluster["databaseName"] == "orders"
     assert cluster["tags"] == _tags(
         PROD.environment,
-        **{"data-class": "transactional", "dr-copy": "required", "database": "orders", "Name": "prod-orders"},
+        **{
+            "data-class": "transactional",
+            "dr-copy": "required",
+            "database": "orders",
+            "Name": "prod-orders",
+            # Its owner and every business process that depends on it (the operating model).
+            "team": "platform",
+            "business-process": "customer-visibility inventory-reservation invoicing order-release receiving "
+            "shipment-creation",
+            "process-criticality": "real-time-fulfillment",
+        },
     )
 
 

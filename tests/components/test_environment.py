@@ -49,6 +49,7 @@ def test_prod_composes_every_component_and_the_dr_provider(prod):
             ("crossdock:observability:Observability", "prod-observability"),
             ("crossdock:transaction:TransactionTier", "prod-transaction"),
             ("crossdock:tenant:TenantPool", "prod-tenancy"),  # prod registers tenants (docs/tenancy.md)
+            ("crossdock:operations:TeamAlerting", "prod-team-alerting"),  # prod declares teams
         ]
         + [
             ("crossdock:messaging:IntegrationQueue", f"prod-{q}")

@@ -11,6 +11,7 @@ import pytest
 from components.integration_queue import IntegrationQueue, IntegrationQueueArgs
 from components.observability import Observability, ObservabilityArgs
 from crossdock.config import load_stack_file
+from crossdock.config.operations import IncidentSeverity
 from crossdock.config.schema import Criticality, Severity, Tier
 from crossdock.engine import run_callable
 
@@ -31,38 +32,56 @@ DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
 PROVIDER = "pulumi:providers:aws"
 
 C, W, I = Severity.CRITICAL, Severity.WARNING, Severity.INFO  # noqa: E741 - one letter per column of the table
-# Every alarm the prod stack must have (6 flows x 2, 2 clusters x 4, 1 DR secondary, 4 KPIs),
-# with its severity and runbook.
+S1, S2, S3, S4 = IncidentSeverity
+FUL, INT, FIN, PLA = "fulfillment", "integrations", "finance-systems", "platform"
+# Every alarm the prod stack must have (6 flows x 2, 2 clusters x 4, 1 DR secondary, 4 KPIs), with its alert
+# severity, runbook, the incident severity prod's matrix gives its impact on the processes it serves, and the
+# owning team. A stuck flow stops its processes, a dead letter or a database symptom degrades them; a KPI at
+# critical means its process stopped. E.g. carrier-events serves carrier-label-printing (real-time, stopped:
+# SEV1) and customer-visibility (near-real-time: SEV2), so its age alarm is SEV1.
 PROD_ALARMS = {
-    "prod-carrier-events-oldest-message-age": (C, "queue-backlog"),
-    "prod-carrier-events-dlq-not-empty": (C, "dead-letter-replay"),
-    "prod-asn-ingestion-oldest-message-age": (C, "queue-backlog"),
-    "prod-asn-ingestion-dlq-not-empty": (W, "dead-letter-replay"),
-    "prod-shipment-confirmations-oldest-message-age": (C, "queue-backlog"),
-    "prod-shipment-confirmations-dlq-not-empty": (C, "dead-letter-replay"),
-    "prod-billing-triggers-oldest-message-age": (C, "queue-backlog"),
-    "prod-billing-triggers-dlq-not-empty": (W, "dead-letter-replay"),
-    "prod-edi-inbound-oldest-message-age": (C, "queue-backlog"),
-    "prod-edi-inbound-dlq-not-empty": (W, "dead-letter-replay"),
-    "prod-label-requests-oldest-message-age": (C, "queue-backlog"),
-    "prod-label-requests-dlq-not-empty": (C, "dead-letter-replay"),
-    "prod-orders-replica-lag": (C, "database-failover"),
-    "prod-orders-cpu-high": (W, "database-contention"),
-    "prod-orders-freeable-memory-low": (W, "database-contention"),
-    "prod-orders-deadlocks": (W, "database-contention"),
-    "prod-reporting-replica-lag": (C, "database-failover"),
-    "prod-reporting-cpu-high": (W, "database-contention"),
-    "prod-reporting-freeable-memory-low": (W, "database-contention"),
-    "prod-reporting-deadlocks": (W, "database-contention"),
-    "prod-orders-dr-replication-lag": (C, "dr-replication-lag"),
-    "prod-order-to-shipment-latency": (C, "business-kpi"),
-    "prod-failed-label-requests": (C, "business-kpi"),
-    "prod-delayed-asn-imports": (W, "business-kpi"),
-    "prod-unprocessed-pick-tasks": (W, "business-kpi"),
+    "prod-carrier-events-oldest-message-age": (C, "queue-replay", S1, FUL),
+    "prod-carrier-events-dlq-not-empty": (C, "queue-replay", S2, FUL),
+    "prod-asn-ingestion-oldest-message-age": (C, "queue-replay", S2, INT),
+    "prod-asn-ingestion-dlq-not-empty": (W, "queue-replay", S3, INT),
+    "prod-shipment-confirmations-oldest-message-age": (C, "queue-replay", S1, FUL),
+    "prod-shipment-confirmations-dlq-not-empty": (C, "queue-replay", S2, FUL),
+    "prod-billing-triggers-oldest-message-age": (C, "queue-replay", S2, FIN),
+    "prod-billing-triggers-dlq-not-empty": (W, "queue-replay", S3, FIN),
+    "prod-edi-inbound-oldest-message-age": (C, "queue-replay", S2, INT),
+    "prod-edi-inbound-dlq-not-empty": (W, "queue-replay", S3, INT),
+    "prod-label-requests-oldest-message-age": (C, "queue-replay", S1, FUL),
+    "prod-label-requests-dlq-not-empty": (C, "queue-replay", S2, FUL),
+    "prod-orders-replica-lag": (C, "db-failover", S2, PLA),
+    "prod-orders-cpu-high": (W, "db-failover", S2, PLA),
+    "prod-orders-freeable-memory-low": (W, "db-failover", S2, PLA),
+    "prod-orders-deadlocks": (W, "freeze-deploys", S2, PLA),
+    "prod-reporting-replica-lag": (C, "db-failover", S4, PLA),
+    "prod-reporting-cpu-high": (W, "db-failover", S4, PLA),
+    "prod-reporting-freeable-memory-low": (W, "db-failover", S4, PLA),
+    "prod-reporting-deadlocks": (W, "freeze-deploys", S4, PLA),
+    "prod-orders-dr-replication-lag": (C, "db-failover", S2, PLA),
+    "prod-order-to-shipment-latency": (C, "db-failover", S1, FUL),
+    "prod-failed-label-requests": (C, "queue-replay", S1, FUL),
+    "prod-delayed-asn-imports": (W, "queue-replay", S3, INT),
+    "prod-unprocessed-pick-tasks": (W, "db-failover", S2, FUL),
+}
+TEAM_TOPICS = {
+    (team, sev): f"arn:aws:sns:us-east-1:{ACCOUNT}:prod-team-{team}-{sev.value}"
+    for team in (FUL, INT, FIN, PLA)
+    for sev in IncidentSeverity
 }
 
 
-def _build(config=PROD, *, clusters=CLUSTERS, dr_secondaries=DR_SECONDARIES, with_dr_provider=True, queues=None):
+def _build(
+    config=PROD,
+    *,
+    clusters=CLUSTERS,
+    dr_secondaries=DR_SECONDARIES,
+    with_dr_provider=True,
+    queues=None,
+    team_topics=None,
+):
     """Record an Observability wired the way the composition root wires it."""
     env = config.environment
     specs = config.queues if queues is None else queues
@@ -83,6 +102,7 @@ def _build(config=PROD, *, clusters=CLUSTERS, dr_secondaries=DR_SECONDARIES, wit
                 dr_secondary_identifiers=dr_secondaries,
                 dr_provider=dr_provider,
                 dr_alert_topic_arn=DR_TOPIC if with_dr_provider else None,
+                team_topic_arns=team_topics or {},
             ),
         )
 
@@ -121,18 +141,79 @@ def test_prod_creates_exactly_the_expected_alarms(prod, alarms):
 
 
 @pytest.mark.parametrize("alarm_name", sorted(PROD_ALARMS))
-def test_every_alarm_notifies_its_severity_topic_and_names_its_runbook(alarms, alarm_name):
-    severity, runbook = PROD_ALARMS[alarm_name]
+def test_every_alarm_says_severity_owner_and_runbook_and_without_team_topics_notifies_its_severity_topic(
+    alarms, alarm_name
+):
+    severity, runbook, incident, team = PROD_ALARMS[alarm_name]
     inputs = alarms[alarm_name].inputs
     topic = DR_TOPIC if alarm_name.endswith("-dr-replication-lag") else TOPICS[severity]
     assert inputs["name"] == alarm_name
     assert inputs["alarmActions"] == [topic]
     assert inputs["okActions"] == [topic]
-    assert inputs["alarmDescription"].endswith(f"Severity: {severity.value}. Runbook: {runbook}.")
+    assert inputs["alarmDescription"].endswith(
+        f"Severity: {incident.label} ({severity.value} alert). Team: {team}. Runbook: {runbook}."
+    )
     assert inputs["tags"]["severity"] == severity.value
+    assert inputs["tags"]["incident-severity"] == incident.value
+    assert inputs["tags"]["team"] == team
     assert inputs["tags"]["runbook"] == runbook
     assert inputs["tags"]["environment"] == "prod"
     assert inputs["tags"]["managed-by"] == "crossdock"
+
+
+@pytest.fixture(scope="module")
+def routed_alarms():
+    return _alarms(_build(team_topics=TEAM_TOPICS))
+
+
+@pytest.mark.parametrize("alarm_name", sorted(PROD_ALARMS))
+def test_every_alarm_notifies_its_owners_topic_for_its_incident_severity(routed_alarms, alarm_name):
+    _, _, incident, team = PROD_ALARMS[alarm_name]
+    inputs = routed_alarms[alarm_name].inputs
+    # Alarm actions must be in the alarm's region: the DR-region alarm keeps the DR topic.
+    topic = DR_TOPIC if alarm_name.endswith("-dr-replication-lag") else TEAM_TOPICS[(team, incident)]
+    assert inputs["alarmActions"] == [topic]
+    assert inputs["okActions"] == [topic]
+
+
+def test_alarm_descriptions_name_the_business_impact(alarms):
+    assert alarms["prod-carrier-events-oldest-message-age"].inputs["alarmDescription"] == (
+        "The carrier-events flow (real-time-fulfillment) is stuck: its oldest message has waited more than 300 s, "
+        "so the events it carries reach warehouses, carriers or ERP late. Business impact: carrier-label-printing, "
+        "customer-visibility stopped. Severity: SEV1 (critical alert). Team: fulfillment. Runbook: queue-replay."
+    )
+    assert alarms["prod-orders-replica-lag"].inputs["tags"]["business-process"] == (
+        "customer-visibility inventory-reservation invoicing order-release receiving shipment-creation"
+    )
+
+
+def test_each_business_process_has_a_dashboard_and_a_map_entry(prod):
+    dashboards = {r.name: r for r in prod.resources if r.type == DASHBOARD}
+    names = [process.name for process in PROD.business_processes]
+    assert set(dashboards) == {"prod-operations", *(f"prod-process-{name}" for name in names)}
+    body = json.loads(dashboards["prod-process-carrier-label-printing"].inputs["dashboardBody"])
+    titles = [w["properties"].get("title") for w in body["widgets"] if w["type"] == "metric"]
+    assert titles == [
+        "failed-label-requests (Sum)",
+        "carrier-events (real-time-fulfillment)",
+        "label-requests (real-time-fulfillment)",
+    ]
+    assert body["widgets"][0]["properties"]["markdown"].startswith(
+        "# carrier-label-printing (real-time-fulfillment)\nCarrier labels are requested"
+    )
+    invoicing = json.loads(dashboards["prod-process-invoicing"].inputs["dashboardBody"])
+    assert [w["properties"].get("title") for w in invoicing["widgets"] if w["type"] == "metric"] == [
+        "shipment-confirmations (real-time-fulfillment)",
+        "billing-triggers (near-real-time-integration)",
+        "orders",
+    ]
+    parameters = {r.name: r for r in prod.resources if r.type == "aws:ssm/parameter:Parameter"}
+    entry = parameters["prod-process-invoicing-map"].inputs
+    assert entry["name"] == "/crossdock/prod/business-processes/invoicing"
+    assert (entry["type"], entry["keyId"]) == ("SecureString", LOG_KEY)
+    assert json.loads(entry["value"])["dependsOn"] == ["shipment-creation"]
+    assert entry["tags"]["process-criticality"] == "near-real-time-integration"
+    assert entry["tags"]["team"] == "finance-systems"
 
 
 def test_queue_age_alarm_watches_the_recorded_queue_against_the_flow_threshold(prod, alarms):

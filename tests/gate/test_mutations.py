@@ -137,6 +137,14 @@ def without(*keys: str) -> Callable[[dict], dict]:
     return change
 
 
+def without_tag(key: str) -> Callable[[dict], dict]:
+    def change(props: dict) -> dict:
+        assert key in props["tags"], sorted(props["tags"])
+        return {**props, "tags": {k: v for k, v in props["tags"].items() if k != key}}
+
+    return change
+
+
 def open_postgres_to_the_internet(props: dict) -> dict:
     assert any(rule.get("fromPort") == 5432 for rule in props["ingress"])
     internet = {
@@ -242,6 +250,24 @@ MUTATIONS = [
         "CD-ENC-003",
         CARRIER_EVENTS,
         transform_mutation(QUEUE, CARRIER_EVENTS, without("kmsMasterKeyId")),
+    ),
+    Mutation(
+        "real-time-process-without-kpi",
+        "CD-OPS-001",
+        "prod-process-carrier-label-printing-map",
+        config_mutation(lambda c: named(c["crossdock:businessProcesses"], "carrier-label-printing").update(kpis=[])),
+    ),
+    Mutation(
+        "critical-queue-without-owner",
+        "CD-OPS-002",
+        CARRIER_EVENTS,
+        transform_mutation(QUEUE, CARRIER_EVENTS, without_tag("team")),
+    ),
+    Mutation(
+        "alarm-without-runbook",
+        "CD-OPS-003",
+        "prod-orders-cpu-high",
+        transform_mutation("aws:cloudwatch/metricAlarm:MetricAlarm", "prod-orders-cpu-high", without_tag("runbook")),
     ),
 ]
 

@@ -98,6 +98,8 @@ def test_pool_tenant_is_registered_and_says_what_next(pool) -> None:
         "      risk: standard",
         "      flows: [carrier-events, label-requests]",
         "      quotas: {requestsPerFiveMinutes: 1200, queueMessagesPerSecond: 50}",
+        # Staging declares teams: the owner of its flows (both fulfillment's) owns the tenant.
+        "      team: fulfillment",
     ]
     assert not list(env.parent.glob("Pulumi.staging-tenant-*.yaml"))  # pool tenants are only registered
 
@@ -120,6 +122,7 @@ def test_silo_tenant_is_registered_keeping_comments_and_order(silo) -> None:
         "      risk: high",
         "      flows: [asn-ingestion, edi-inbound]",
         "      quotas: {requestsPerFiveMinutes: 2000, queueMessagesPerSecond: 50}",
+        "      team: integrations",
     ]
     assert env.read_text().startswith(before.rstrip("\n"))
 
@@ -215,3 +218,27 @@ def test_a_result_that_does_not_plan_is_rolled_back(untouched: Path, monkeypatch
     assert env.read_text() == before
     assert not (untouched / "stacks" / "Pulumi.prod-tenant-hooli.yaml").exists()
     assert [t.id for t in load_stack_file(env).tenants] == ["globex", "acme"]
+
+
+def test_tenant_with_an_unknown_team_is_refused(untouched: Path) -> None:
+    env = untouched / "stacks" / "Pulumi.staging.yaml"
+    before = env.read_text()
+    code, out, err = cli(
+        "new",
+        "tenant",
+        "umbrella",
+        "--env",
+        "staging",
+        "--isolation",
+        "pool",
+        "--team",
+        "sales",
+        "--project",
+        str(untouched),
+    )
+    assert (code, out) == (2, "")
+    assert err == (
+        f"crossdock: error: {env}: crossdock:tenants[0].team: unknown team 'sales' "
+        "(teams: fulfillment, integrations, platform)\n"
+    )
+    assert env.read_text() == before

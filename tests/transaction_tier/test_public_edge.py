@@ -168,7 +168,13 @@ def test_load_balancer_alarms_use_the_dimension_of_the_controller_made_alb(prod)
         "breaching",
     )
     assert rate["alarmActions"] == rate["okActions"] == [TOPICS[Severity.CRITICAL]]
-    assert rate["tags"]["runbook"] == "public-endpoint-errors" and rate["tags"]["load-balancer"] == "prod-shipment-api"
+    assert rate["tags"]["runbook"] == "freeze-deploys" and rate["tags"]["load-balancer"] == "prod-shipment-api"
+    # shipment-api serves four processes; 5xx errors stop them, and real-time fulfilment stopped is SEV1.
+    assert rate["alarmDescription"].endswith(
+        "Business impact: customer-visibility, inventory-reservation, order-release, shipment-creation stopped. "
+        "Severity: SEV1 (critical alert). Team: fulfillment. Runbook: freeze-deploys."
+    )
+    assert (rate["tags"]["team"], rate["tags"]["incident-severity"]) == ("fulfillment", "sev1")
     latency = prod[(ALARM, "prod-shipment-api-target-response-time")].inputs
     assert latency["namespace"] == "AWS/ApplicationELB" and latency["metricName"] == "TargetResponseTime"
     assert latency["dimensions"] == {"LoadBalancer": dimension}

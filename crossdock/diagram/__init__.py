@@ -1,0 +1,1 @@
+"""`crossdock diagram STACK --output FILE`: the architecture picture, laid out by Graphviz."""
