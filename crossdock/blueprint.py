@@ -10,6 +10,7 @@ and the default profile when its stacks have no crossdock tier.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -19,12 +20,16 @@ from crossdock.engine import Plan, load_project, load_stack
 from crossdock.errors import CrossdockError
 from crossdock.gate.check import CheckOptions, GateInputs, gate_plan, run_gate
 from crossdock.gate.findings import GateResult
+from policies.actions import catalogue_version
 from policies.profiles import DEFAULT_PROFILE, PROFILE_FOR_TIER, Profile
 from policies.rules import RULES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CHECKOV_CATALOG = REPO_ROOT / "policies" / "checkov.yaml"
 """The checkov ids that block crossdock's gate, each with a category and why."""
+
+CATALOGUE_RULES = ("CD-IAM-003", "CD-IAM-007")
+"""The rules that read AWS's action catalogue (policies/actions.py)."""
 
 ENVIRONMENT_KEY = "crossdock:environment"
 TENANT_KEY = "crossdock:tenant"
@@ -63,12 +68,27 @@ def gate_inputs(checkov_executable: Path | None = None) -> GateInputs:
 
 def check_plan(plan: Plan, project_dir: Path, options: CheckOptions = CheckOptions()) -> GateResult:
     """Gate an existing plan with the blueprint's rules (the benchmark times this apart from planning)."""
-    return gate_plan(plan, project_dir, gate_inputs(), options)
+    return _with_notes(plan, gate_plan(plan, project_dir, gate_inputs(), options))
 
 
 def run_check(project_dir: Path, stack: str, options: CheckOptions = CheckOptions()) -> tuple[Plan, GateResult]:
     """Plan the stack offline and gate it with the blueprint's rules; raises CrossdockError for bad input."""
-    return run_gate(project_dir, stack, gate_inputs(), options)
+    plan, result = run_gate(project_dir, stack, gate_inputs(), options)
+    return plan, _with_notes(plan, result)
+
+
+def _with_notes(plan: Plan, result: GateResult) -> GateResult:
+    """Say which catalogue the least-privilege rules read, and what the rules could not see."""
+    notes = list(result.notes)
+    if any(r.type.startswith("aws:iam/") for r in plan.resources):
+        notes.append(f"AWS action catalogue for {', '.join(CATALOGUE_RULES)}: {catalogue_version()}")
+    for resource in plan.resources:
+        if resource.remote:
+            notes.append(
+                f"{resource.type} {resource.name!r} is built by a provider plugin: its children are not planned "
+                f"offline, so none of the {len(RULES)} rules (nor checkov) could see inside it"
+            )
+    return result if notes == result.notes else dataclasses.replace(result, notes=notes)
 
 
 def _json_value(raw: Any) -> Any:

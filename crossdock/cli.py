@@ -28,7 +28,7 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERNAL_ERROR = 3
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-"""The crossdock repository (holds Pulumi.yaml); the default --project."""
+"""The crossdock repository (holds Pulumi.yaml)."""
 
 
 @dataclass(frozen=True)
@@ -63,21 +63,36 @@ def add_stack_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         type=Path,
         default=None,
-        help="Pulumi project directory holding Pulumi.yaml (default: the crossdock repository root)",
+        help="Pulumi project directory holding Pulumi.yaml (default: the working directory or its nearest parent "
+        "with a Pulumi.yaml, as the Pulumi CLI finds it)",
+    )
+    parser.add_argument(
+        "--stack-outputs",
+        metavar="NAME=FILE.json",
+        action="append",
+        default=[],
+        help="outputs of a referenced stack the engine cannot run (another language, not on disk): NAME as the "
+        "program's StackReference names it, FILE a JSON object (`pulumi stack output --json --show-secrets`); "
+        "repeatable",
     )
 
 
 def project_dir(args: argparse.Namespace) -> Path:
-    return args.project if args.project is not None else REPO_ROOT
+    """--project, else the working directory or its nearest parent holding Pulumi.yaml (like the Pulumi CLI)."""
+    from crossdock.engine.project import find_project_dir
+
+    return args.project if args.project is not None else find_project_dir()
 
 
 def run_plan(args: argparse.Namespace):
     """Run the project's program for args.stack offline and return the Plan."""
     from crossdock import activity
     from crossdock.engine import run_program
+    from crossdock.engine.references import load_stack_outputs
 
+    supplied = dict(load_stack_outputs(spec) for spec in getattr(args, "stack_outputs", None) or [])
     activity.doing(f"running the Pulumi program of {args.stack} offline")
-    return run_program(project_dir(args), args.stack)
+    return run_program(project_dir(args), args.stack, stack_outputs=supplied)
 
 
 DEFAULT_TIMEOUT_SECONDS = 600.0
@@ -242,7 +257,7 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
 def _check_command(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from crossdock.blueprint import CheckOptions, run_check
+    from crossdock.blueprint import CheckOptions, check_plan
     from crossdock.files import write_atomic
     from crossdock.gate.reports import RENDERERS
     from crossdock.gate.reports.text import print_text
@@ -270,7 +285,8 @@ def _check_command(args: argparse.Namespace) -> int:
         checkov=not args.no_checkov,
         policy_config=args.policy_config,
     )
-    plan, result = run_check(project_dir(args), args.stack, options)
+    plan = run_plan(args)
+    result = check_plan(plan, project_dir(args), options)
     if args.show_plan:
         from crossdock.engine.view import render_plan
 
@@ -279,7 +295,7 @@ def _check_command(args: argparse.Namespace) -> int:
     if args.format == "text":
         if args.output:
             buffer = io.StringIO()
-            print_text(result, Console(file=buffer, width=160, no_color=True))
+            print_text(result, Console(file=buffer, width=160, no_color=True, emoji=False))
             write_atomic(args.output, buffer.getvalue(), what="report")
         else:
             print_text(result, _stdout_console())
@@ -317,7 +333,7 @@ def _check_gate_inputs(args: argparse.Namespace) -> None:
 def _stdout_console():
     from rich.console import Console
 
-    console = Console(file=sys.stdout)
+    console = Console(file=sys.stdout, emoji=False)  # ARNs hold `:secret:`-like text, never emoji codes
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console.width = 160  # CI logs: wide enough for long type tokens and names
     return console
@@ -720,6 +736,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help(sys.stderr)
         return EXIT_BAD_INPUT
+    if args.debug:  # the engine logs what it keeps off stderr (e.g. a failed program's stray futures)
+        import logging
+
+        logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
+    else:  # a failed program's abandoned coroutines: noise after the one-line error
+        import warnings
+
+        warnings.filterwarnings("ignore", message="coroutine .* was never awaited", category=RuntimeWarning)
     try:
         with _deadline(args):
             return COMMANDS[args.command].run(args)

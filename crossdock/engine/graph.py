@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crossdock.engine.wire import UNKNOWN, is_unknown
+from crossdock.engine.wire import SECRET_MASK, UNKNOWN, is_unknown
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 
@@ -52,6 +52,20 @@ class Resource:
     source_file: str | None = None
     """File that declared the resource, relative to the project dir when inside it."""
     source_line: int | None = None
+    masked_inputs: dict[str, Any] = field(default_factory=dict)
+    """For each key in `secret_inputs`: its value with the secret parts shown as `[secret]`."""
+    secret_outputs: frozenset[str] = frozenset()
+    """Output names the provider marks secret (`additionalSecretOutputs`)."""
+    remote: bool = False
+    """A multi-language component (pulumi_awsx, pulumi_eks): a provider plugin builds its children, not planned offline."""
+
+    def display_inputs(self) -> dict[str, Any]:
+        """`inputs` as a plan may show them: secrets (however deep) as `[secret]`."""
+        if not self.secret_inputs:
+            return self.inputs
+        return {
+            k: self.masked_inputs.get(k, SECRET_MASK) if k in self.secret_inputs else v for k, v in self.inputs.items()
+        }
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -64,7 +78,7 @@ class Resource:
             "region": self.region,
             "dependencies": self.dependencies,
             "property_dependencies": self.property_dependencies,
-            "inputs": self.inputs,
+            "inputs": whole_numbers(self.display_inputs()),
             "protect": self.protect,
             "retain_on_delete": self.retain_on_delete,
             "source": {"file": self.source_file, "line": self.source_line},
@@ -127,7 +141,7 @@ class Plan:
             "project": self.project,
             "stack": self.stack,
             "resources": [r.to_json() for r in self.resources],
-            "outputs": self.outputs,
+            "outputs": whole_numbers(self.outputs),
             "warnings": self.warnings,
         }
 
@@ -136,6 +150,21 @@ class Plan:
 
     def write_json(self, path: Path | str) -> None:
         Path(path).write_text(self.dumps() + "\n", encoding="utf-8")
+
+
+def whole_numbers(value: Any) -> Any:
+    """`value` with whole-number doubles as integers (`50.0` -> `50`), as the Pulumi CLI's JSON shows them.
+
+    Numbers cross the wire as doubles, so a program's `50` arrives as `50.0`; policies compare
+    numbers as numbers and keep the doubles, the plan JSON and the text view show integers.
+    """
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, dict):
+        return {k: whole_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [whole_numbers(v) for v in value]
+    return value
 
 
 def _json_default(value: Any) -> Any:

@@ -16,7 +16,7 @@ from typing import Any
 from pulumi.runtime import Mocks
 from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs
 
-from crossdock.engine import aws_resources, invokes
+from crossdock.engine import aws_resources, invokes, random_resources
 from crossdock.engine.regions import AWS_PROVIDER_TYPE, RegionResolver, is_aws_type
 from crossdock.engine.wire import is_unknown, wrap_secret
 from crossdock.errors import CrossdockError
@@ -35,6 +35,10 @@ class OfflineMocks(Mocks):
         # the runner raises it after the run instead of the program's follow-on failure.
         self.failure: CrossdockError | None = None
         self._warnings: dict[str, None] = {}
+        self.unresolved_references: list[str] = []
+        """Stack references whose outputs are not available offline (answered with none)."""
+        self.unanswered: list[str] = []
+        """Invoke tokens answered with an empty result, in call order."""
         self._lock = threading.Lock()
 
     @property
@@ -61,6 +65,10 @@ class OfflineMocks(Mocks):
             return self._stack_reference(args)
         if args.resource_id and not is_aws_type(typ):
             return args.resource_id, inputs
+        if typ.startswith("random:"):
+            modelled = random_resources.compute(typ, args.name, inputs)
+            if modelled is not None:
+                return modelled
         if is_aws_type(typ):
             region = (
                 getattr(args, "region", None)
@@ -86,7 +94,12 @@ class OfflineMocks(Mocks):
                     self.failure = self.failure or error
         if resolved is None:
             if self.failure is None:
-                self.warn(f"stack reference {target!r} is not resolved offline; its outputs are empty")
+                self.warn(
+                    f"stack reference {target!r} is not resolved offline (its project is not on disk); its outputs "
+                    f"are empty: supply them with --stack-outputs {target}=FILE.json"
+                )
+                with self._lock:
+                    self.unresolved_references.append(target)
             return args.resource_id or target, {"name": target, "outputs": {}, "secretOutputNames": []}
         outputs, secret_names = resolved
         wire = {key: wrap_secret(value) if key in secret_names else value for key, value in outputs.items()}
@@ -102,5 +115,7 @@ class OfflineMocks(Mocks):
         result = invokes.answer(token, args.args, region, provider.default_tags)
         if result is None:
             self.warn(f"invoke {token} is not modelled offline; returned an empty result")
+            with self._lock:
+                self.unanswered.append(token)
             return {}, None
         return result, None

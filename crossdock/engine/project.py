@@ -113,6 +113,21 @@ def normalize_key(key: str, project_name: str) -> str:
     return key
 
 
+def find_project_dir(start: Path | str | None = None) -> Path:
+    """The directory holding Pulumi.yaml: `start` (default: the working directory) or its nearest parent.
+
+    This is how the Pulumi CLI finds the project when none is named; ProjectError when there is none.
+    """
+    start = Path(start if start is not None else os.getcwd()).resolve()
+    for directory in (start, *start.parents):
+        if any((directory / name).is_file() for name in PROJECT_FILES):
+            return directory
+    raise ProjectError(
+        f"no Pulumi.yaml in {display_path(start)} or any parent directory: run crossdock inside a Pulumi project "
+        "or pass --project DIR"
+    )
+
+
 def load_project(directory: Path | str) -> Project:
     """Read `<directory>/Pulumi.yaml`; raise ProjectError (one line, naming the file) if unusable."""
     try:

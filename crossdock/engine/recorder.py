@@ -67,7 +67,8 @@ class RecordingMonitor(MockMonitor):
             self.records.append(record)
             return resource_pb2.RegisterResourceResponse(urn=urn)
 
-        inputs, secret_keys = decode_struct(request.object)
+        masked: dict[str, Any] = {}
+        inputs, secret_keys = decode_struct(request.object, masked)
         options: dict[str, Any] = {}
         transforms = self._transforms_for(request, urn)
         if transforms:
@@ -91,14 +92,22 @@ class RecordingMonitor(MockMonitor):
         id_ = id_ or ""
         state = state if state is not None else {}
         wire_state = state
-        if secret_keys:  # keep secret inputs secret in the outputs the program sees
-            wire_state = {k: wrap_secret(v) if k in secret_keys else v for k, v in state.items()}
+        # Keep secret inputs secret in the outputs the program sees, and mark the outputs the
+        # provider declares secret (`additionalSecretOutputs`: an access key's `secret`, a random
+        # password's `result`), as the Pulumi engine does; whatever derives from them stays secret.
+        secret_outputs = secret_keys.union(request.additionalSecretOutputs)
+        if secret_outputs:
+            wire_state = {k: wrap_secret(v) if k in secret_outputs else v for k, v in state.items()}
 
         if request.remote:
             self.warnings.append(
-                f"component {type_} {request.name!r} is implemented by a provider plugin; its children are not planned offline"
+                f"component {type_} {request.name!r} is implemented by a provider plugin; its children are not planned "
+                "offline and no rule sees inside it"
             )
         record = self._record(request, urn, inputs, frozenset(secret_keys), region, id_, state)
+        record.masked_inputs = masked
+        record.remote = bool(request.remote)
+        record.secret_outputs = frozenset(request.additionalSecretOutputs)
         for key, value in options.items():
             setattr(record, key, value)
         self.records.append(record)
@@ -139,10 +148,11 @@ class RecordingMonitor(MockMonitor):
         return resource_pb2.ReadResourceResponse(urn=urn, id=id_ or request.id, properties=encode_struct(state))
 
     def RegisterResourceOutputs(self, request: Any) -> empty_pb2.Empty:
-        outputs, secret_keys = decode_struct(request.outputs)
+        masked: dict[str, Any] = {}
+        outputs, secret_keys = decode_struct(request.outputs, masked)
         self.secret_outputs[request.urn] = {key: outputs[key] for key in secret_keys if key in outputs}
         for key in secret_keys:  # shown like `pulumi stack output` shows secrets
-            outputs[key] = SECRET_MASK
+            outputs[key] = masked.get(key, SECRET_MASK)
         self.registered_outputs[request.urn] = outputs
         return empty_pb2.Empty()
 

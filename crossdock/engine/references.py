@@ -12,10 +12,16 @@ project's directory or its sibling directories. The organization is not checked
 unresolved with a warning, as before; a reference to a stack of a known project
 that has no stack file is bad input (`ProjectError`, exit 2). Results are cached
 per top-level run, and a reference cycle is an error instead of a hang.
+
+Outputs of stacks the engine cannot run (a TypeScript sibling project, a stack whose
+project is not on disk) can be supplied as JSON objects (`pulumi stack output --json
+--show-secrets` writes one), keyed by the reference name as the program writes it;
+supplied outputs win over planning.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections.abc import Callable
@@ -61,10 +67,20 @@ class StackReferences:
     cache: _RunCache = field(default_factory=_RunCache)
     cwd: Path = field(default_factory=lambda: Path(os.getcwd()))
     """The caller's working directory (runs change it): messages name files relative to it."""
+    supplied: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Reference name -> outputs the user supplied (`--stack-outputs NAME=FILE.json`)."""
 
     @classmethod
-    def root(cls, project: Project, stack: str, planner: Planner) -> StackReferences:
-        return cls(project=project, stack=stack, planner=planner, chain=((str(project.directory), stack),))
+    def root(
+        cls, project: Project, stack: str, planner: Planner, supplied: dict[str, dict[str, Any]] | None = None
+    ) -> StackReferences:
+        return cls(
+            project=project,
+            stack=stack,
+            planner=planner,
+            chain=((str(project.directory), stack),),
+            supplied=dict(supplied or {}),
+        )
 
     @property
     def nested(self) -> bool:
@@ -73,6 +89,8 @@ class StackReferences:
 
     def __call__(self, reference: str) -> Resolved | None:
         """The referenced stack's outputs, or None when its project is not available offline."""
+        if reference in self.supplied:
+            return dict(self.supplied[reference]), []
         project_name, stack = parse_reference(reference, self.project.name)
         project = self._find_project(project_name)
         if project is None:
@@ -103,6 +121,7 @@ class StackReferences:
                 chain=(*self.chain, key),
                 cache=self.cache,
                 cwd=self.cwd,
+                supplied=self.supplied,
             )
             plan = self.planner(stack_config, child)
         except CrossdockError as error:
@@ -137,3 +156,27 @@ def parse_reference(reference: str, current_project: str) -> tuple[str, str]:
     if len(parts) == 3:
         return parts[1], parts[2]
     return current_project, parts[-1]
+
+
+def load_stack_outputs(spec: str) -> tuple[str, dict[str, Any]]:
+    """Parse `NAME=FILE.json` (a `--stack-outputs` value): the reference name and the outputs object."""
+    name, sep, file = spec.partition("=")
+    if not sep or not name or not file:
+        raise ProjectError(f"--stack-outputs {spec!r}: expected NAME=FILE.json (NAME as the program references it)")
+    path = Path(file)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ProjectError(f"--stack-outputs {name}={file}: cannot read {file}: {exc.strerror or exc}") from exc
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ProjectError(f"--stack-outputs {name}={file}: {file} is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ProjectError(
+            f"--stack-outputs {name}={file}: expected a JSON object of output names to values "
+            "(as `pulumi stack output --json` writes)"
+        )
+    return name, data
+
+
+def how_to_supply(reference: str) -> str:
+    return f"supply its outputs with --stack-outputs {reference}=FILE.json"

@@ -15,7 +15,7 @@ around each run under a lock.
 from __future__ import annotations
 
 import asyncio
-import contextvars
+import logging
 import os
 import runpy
 import sys
@@ -39,39 +39,51 @@ from crossdock.engine.graph import STACK_TYPE, Plan, tree_order
 from crossdock.engine.mocks import OfflineMocks
 from crossdock.engine.project import Project, StackConfig, display_path, load_project, load_stack
 from crossdock.engine.recorder import RecordingMonitor
-from crossdock.engine.references import StackReferences
+from crossdock.engine.references import StackReferences, how_to_supply
 from crossdock.engine.regions import DEFAULT_REGION, RegionResolver
+from crossdock.engine.requirements import resolve as resolve_requirements
 from crossdock.errors import CrossdockError, ProgramError, one_line
 
 ORGANIZATION = "organization"
 """What `pulumi.get_organization()` returns offline (the SDK's own default)."""
 
+_LOG = logging.getLogger("crossdock.engine")
 _RUN_LOCK = threading.RLock()
 _ENGINE_DIR = str(Path(__file__).resolve().parent) + os.sep
 _PLACEHOLDER_ROOT = object()
+_SDK_INVOKE_FILE = os.path.join("pulumi", "runtime", "invoke.py")
 
 
-def run_program(project_dir: Path | str, stack: str) -> Plan:
+def run_program(project_dir: Path | str, stack: str, stack_outputs: Mapping[str, dict[str, Any]] | None = None) -> Plan:
     """Load the project and stack files, run the program offline, return its Plan.
 
     Raises ProjectError for missing/invalid project or stack files and ProgramError
     when the program raises or logs an error; both carry a one-line message.
+    `stack_outputs` supplies the outputs of referenced stacks by reference name.
     """
     project = load_project(project_dir)
-    return run_stack(load_stack(project, stack))
+    return run_stack(load_stack(project, stack), stack_outputs=stack_outputs)
 
 
-def run_stack(stack_config: StackConfig, references: StackReferences | None = None) -> Plan:
+def run_stack(
+    stack_config: StackConfig,
+    references: StackReferences | None = None,
+    stack_outputs: Mapping[str, dict[str, Any]] | None = None,
+) -> Plan:
     """Run an already-loaded stack (see `load_project`/`load_stack`).
 
-    Stack references are resolved by planning the referenced stacks (see `references`);
-    `references` is passed only by that resolver, for the nested runs it starts.
+    Stack references are resolved from `stack_outputs`, else by planning the referenced
+    stacks (see `references`); `references` is passed only by that resolver, for the
+    nested runs it starts.
     """
     project = stack_config.project
     program = str(project.program)
-    references = references or StackReferences.root(project, stack_config.stack, planner=run_stack)
+    references = references or StackReferences.root(
+        project, stack_config.stack, planner=run_stack, supplied=dict(stack_outputs or {})
+    )
+    site_dir = resolve_requirements(project).site_dir  # the project's own dependencies (cached install)
     # A nested run happens inside its parent's run, which already holds the lock.
-    with nullcontext() if references.nested else _RUN_LOCK, _program_environment(project):
+    with nullcontext() if references.nested else _RUN_LOCK, _program_environment(project, site_dir):
         session = _in_thread(
             lambda: runpy.run_path(program, run_name="__main__"),
             project=project.name,
@@ -88,7 +100,14 @@ def run_stack(stack_config: StackConfig, references: StackReferences | None = No
         if isinstance(session.error, (KeyboardInterrupt, CrossdockError)):
             raise session.error
         message = describe_failure(session.error, project, stack_config, session.first_seen)
-        raise ProgramError(message) from session.error
+        if isinstance(session.error, KeyError) and session.mocks.unresolved_references:
+            reference = session.mocks.unresolved_references[-1]
+            message = (
+                f"the program asked for output {session.error.args[0]!r} of stack reference {reference!r}, "
+                f"which is not available offline (its project is not on disk): {how_to_supply(reference)}"
+            )
+            raise ProgramError(message) from session.error
+        raise ProgramError(session.with_invoke_hint(message)) from session.error
     session.raise_logged_error()
     return session.plan(
         warnings=list(stack_config.warnings),
@@ -166,10 +185,23 @@ class _Session:
     engine: RecordingEngine
     error: BaseException | None = None
     first_seen: dict[int, traceback.StackSummary] = field(default_factory=dict)
+    invoke_sites: dict[str, str] = field(default_factory=dict)
 
     def raise_logged_error(self) -> None:
         if self.engine.errors:
-            raise ProgramError(f"the program logged an error: {self.engine.errors[0]}")
+            raise ProgramError(self.with_invoke_hint(f"the program logged an error: {self.engine.errors[0]}"))
+
+    def with_invoke_hint(self, message: str) -> str:
+        """Name what the mocks could not answer (an invoke, a stack reference): the likely cause."""
+        if self.mocks.unresolved_references and ("None" in message or "Missing required property" in message):
+            reference = self.mocks.unresolved_references[-1]
+            return f"{message} (stack reference {reference!r} is not available offline: {how_to_supply(reference)})"
+        if not self.mocks.unanswered:
+            return message
+        token = self.mocks.unanswered[-1]
+        site = self.invoke_sites.get(token)
+        where = f" at {site}" if site else ""
+        return f"{message} (the invoke {token}{where} is not modelled offline and returned nothing)"
 
     def plan(self, warnings: list[str], missing_region: str | None) -> Plan:
         records = list(self.monitor.records)
@@ -245,12 +277,11 @@ def _execute(
     )
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    # After a bad-input failure in the mocks (a stack reference to a missing stack) the program's
-    # follow-on errors are noise: keep asyncio from printing them when their futures are collected.
-    loop.set_exception_handler(
-        lambda lp, context: None if mocks.failure is not None else lp.default_exception_handler(context)
-    )
-    failures = _FailureTracebacks()
+    # A failed program leaves futures whose exceptions nobody retrieved; asyncio would print each
+    # one ("Future exception was never retrieved", thousands of lines) when they are collected.
+    # The run's one-line error says what failed: keep the rest for `--debug` (the debug log).
+    loop.set_exception_handler(_quiet_exception_handler)
+    failures = _FailureTracebacks((str(project_dir) + os.sep,))
     loop.set_task_factory(failures.task_factory)
     try:
         settings.reset_options(
@@ -270,27 +301,53 @@ def _execute(
     finally:
         _close_loop(loop)
     session.first_seen = failures.first_seen
+    session.invoke_sites = failures.invoke_sites
     return session
 
 
 class _FailureTracebacks:
-    """Remembers each exception's traceback when the task that raised it first fails.
+    """Remembers each exception's traceback when the task that raised it first fails,
+    and where the program called each invoke.
 
     An exception raised inside an apply travels through several awaiting tasks, and
     asyncio re-raises it without its original frames; the program frame that failed
-    is only visible at the first failure.
+    is only visible at the first failure. Likewise an invoke's RPC runs on a worker
+    thread: the program line that asked for it is only on the stack when the SDK
+    creates the invoke's task.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, roots: tuple[str, ...] = ()) -> None:
         self.first_seen: dict[int, traceback.StackSummary] = {}
+        self.invoke_sites: dict[str, str] = {}
+        """Invoke token -> `file:line` of the program line that last called it."""
+        self._roots = roots
         self._keep: list[BaseException] = []  # keep ids valid while the run lasts
 
-    def task_factory(
-        self, loop: asyncio.AbstractEventLoop, coro: Any, context: contextvars.Context | None = None
-    ) -> asyncio.Task[Any]:
+    def task_factory(self, loop: Any, coro: Any, context: Any = None) -> asyncio.Task[Any]:
+        if self._roots:
+            self._note_invoke_site(sys._getframe(1))
         task = asyncio.Task(coro, loop=loop, context=context)
         task.add_done_callback(self._done)
         return task
+
+    def _note_invoke_site(self, frame: Any) -> None:
+        for _ in range(6):  # ensure_future <- _sync_await <- invoke, or ensure_future <- invoke_output
+            if frame is None:
+                return
+            if frame.f_code.co_filename.endswith(_SDK_INVOKE_FILE):
+                token = frame.f_locals.get("tok")
+                break
+            frame = frame.f_back
+        else:
+            return
+        while frame is not None:
+            filename = frame.f_code.co_filename
+            if not filename.startswith(_ENGINE_DIR) and "-packages" not in filename:
+                for root in self._roots:
+                    if filename.startswith(root):
+                        self.invoke_sites[str(token)] = f"{os.path.relpath(filename, self._roots[0])}:{frame.f_lineno}"
+                        return
+            frame = frame.f_back
 
     def _done(self, task: asyncio.Task[Any]) -> None:
         if task.cancelled():
@@ -356,15 +413,18 @@ def _innermost_project_frame(frames: traceback.StackSummary, project: Project) -
 
 
 @contextmanager
-def _program_environment(project: Project) -> Iterator[None]:
-    """cwd = program dir, program dir first on sys.path; afterwards restore both and
-    forget modules the program imported from the project, so the next run is fresh."""
+def _program_environment(project: Project, site_dir: Path | None = None) -> Iterator[None]:
+    """cwd = program dir, program dir first on sys.path, the project's installed requirements
+    (if any) last; afterwards restore both and forget modules the program imported from the
+    project, so the next run is fresh."""
     saved_cwd = os.getcwd()
     saved_path = list(sys.path)
     saved_modules = set(sys.modules)
     program_dir = str(project.program_dir)
     os.chdir(program_dir)
     sys.path.insert(0, program_dir)
+    if site_dir is not None and str(site_dir) not in sys.path:
+        sys.path.append(str(site_dir))  # after crossdock's own packages: its pins always win
     try:
         yield
     finally:
@@ -382,6 +442,11 @@ def _purge_modules(before: set[str], roots: tuple[str, ...]) -> None:
             if location and "site-packages" not in location and any(location.startswith(r) for r in roots):
                 sys.modules.pop(name, None)
                 break
+
+
+def _quiet_exception_handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    exception = context.get("exception")
+    _LOG.debug("%s", context.get("message", "unhandled exception in the event loop"), exc_info=exception or None)
 
 
 def _close_loop(loop: asyncio.AbstractEventLoop) -> None:

@@ -150,6 +150,24 @@ def _counts_table(plan: Plan) -> Table:
     return table
 
 
+def _displayable(value: Any) -> Any:
+    """Nested unknowns as `(known after apply)`, whole-number doubles as integers (as `pulumi preview` shows them)."""
+    if is_unknown(value):
+        return _KnownAfterApply()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _displayable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_displayable(v) for v in value]
+    return value
+
+
+class _KnownAfterApply:
+    def __repr__(self) -> str:
+        return "(known after apply)"
+
+
 def outputs_line(plan: Plan) -> str:
     """One-line summary of the stack exports: how many and their names."""
     if not plan.outputs:
@@ -160,6 +178,6 @@ def outputs_line(plan: Plan) -> str:
 def _short(value: Any, limit: int = 60) -> str:
     if is_unknown(value):
         return "(known after apply)"
-    text = value if isinstance(value, str) else repr(value)
+    text = value if isinstance(value, str) else repr(_displayable(value))
     text = text.replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -586,6 +586,8 @@ def _coerce(value: Any, shape: Scalar | None) -> Any:
 
 def _asset_path(asset: dict[str, Any]) -> str:
     """An asset or archive as Terraform names it: its path or URI (inline content has neither)."""
+    if len(asset) == 1 and isinstance(asset.get("asset", asset.get("archive")), dict):
+        asset = asset.get("asset", asset.get("archive")) or {}  # the engine's readable form
     for key in ("path", "uri"):
         if isinstance(asset.get(key), str):
             return asset[key]

@@ -116,14 +116,16 @@ def _location_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         type=Path,
         default=None,
-        help="Pulumi project whose program validates the new stack (default: the crossdock repository root)",
+        help="Pulumi project whose program validates the new stack (default: the working directory or its nearest "
+        "parent with a Pulumi.yaml)",
     )
     parser.add_argument(
         "--stacks-dir",
         metavar="DIR",
         type=Path,
         default=None,
-        help="directory of the stack files to read and write (default: the project's stackConfigDir)",
+        help="directory of the stack files to read and write, inside the project (default: the project's "
+        "stackConfigDir)",
     )
 
 
@@ -136,13 +138,21 @@ def run(args: argparse.Namespace) -> int:
     """
     from crossdock.config.loader import StackConfigError
     from crossdock.config.tenant_stack import stacks_dir
+    from crossdock.engine.project import find_project_dir
     from crossdock.files import directory_lock
 
     try:
-        project = (args.project or REPO_ROOT).resolve()
+        project = (args.project or find_project_dir()).resolve()
         stacks = (args.stacks_dir or stacks_dir(project)).resolve()
     except RuntimeError:  # Path.resolve on a symlink loop
         raise TemplateError("--project or --stacks-dir is a symlink loop") from None
+    if not any((project / name).is_file() for name in ("Pulumi.yaml", "Pulumi.yml")):
+        raise TemplateError(f"--project {args.project}: no Pulumi.yaml in {display_path(project)}")
+    if not stacks.is_relative_to(project):  # resolved: a symlink out of the project counts as outside
+        where = f"--stacks-dir {args.stacks_dir}" if args.stacks_dir else f"stackConfigDir {display_path(stacks)}"
+        raise TemplateError(
+            f"{where} is outside the project {display_path(project)}: new stacks are written only inside the project"
+        )
     _check_stacks_dir(stacks)
     try:
         with directory_lock(stacks):

@@ -3,6 +3,7 @@
 from policies.rule import Rule
 from policies.rules import (  # the transaction tier (EKS workloads, IRSA roles)
     encryption,
+    encryption_at_rest,  # data stores third-party programs bring
     exposure,
     kubernetes,
     least_privilege,
@@ -26,6 +27,7 @@ RULES: list[Rule] = [
     *least_privilege.RULES,
     *exposure.RULES,
     *encryption.RULES,
+    *encryption_at_rest.RULES,
     *kubernetes.RULES,
     *service_identity.RULES,
     *tenant.RULES,

@@ -9,10 +9,14 @@ Three families, all about "who can get in":
 - every bucket has a public-access block with all four settings true and a
   bucket policy that refuses requests without TLS.
 
-Load-balancer contract: a security group is a load balancer's when it carries the
-tag `role: load-balancer` (a standalone `vpc.SecurityGroupIngressRule` may carry
-the tag itself). Names and descriptions are not consulted: they are free text,
-and a gate must not open the internet on a naming accident.
+Load-balancer contract, from the graph: a security group may open TCP 80/443 to the
+internet when internet-facing load balancers (`aws.lb.LoadBalancer` and friends, `internal`
+not true) use it and nothing else does; one also attached to instances, tasks, functions or
+databases may not. A group whose load balancer is not in the program (one a Kubernetes
+controller creates) is marked with the tag `role: load-balancer` (a standalone
+`vpc.SecurityGroupIngressRule` may carry the tag itself), unless the graph attaches it
+elsewhere. Names and descriptions are not consulted: they are free text, and a gate must not
+open the internet on a naming accident.
 """
 
 from __future__ import annotations
@@ -59,6 +63,20 @@ SNS_POLICY_TYPES = frozenset({"aws:sns/topicPolicy:TopicPolicy", "aws:sns/topic:
 KMS_POLICY_TYPES = frozenset({"aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey"})
 SECRET_POLICY_TYPES = frozenset({"aws:secretsmanager/secretPolicy:SecretPolicy", "aws:secretsmanager/secret:Secret"})
 LAMBDA_PERMISSION_TYPE = "aws:lambda/permission:Permission"
+ECR_POLICY_TYPES = frozenset({"aws:ecr/repositoryPolicy:RepositoryPolicy"})
+ECR_WRITE_ACTIONS = (
+    "ecr:PutImage",
+    "ecr:InitiateLayerUpload",
+    "ecr:UploadLayerPart",
+    "ecr:CompleteLayerUpload",
+    "ecr:BatchDeleteImage",
+    "ecr:DeleteRepository",
+    "ecr:DeleteRepositoryPolicy",
+    "ecr:SetRepositoryPolicy",
+    "ecr:PutLifecyclePolicy",
+    "ecr:TagResource",
+)
+"""Actions that change what a repository serves: granted to "*", anyone can replace an image."""
 
 
 def _check_resource_policy(args: ResourceValidationArgs, report: ReportViolation, types: frozenset[str]) -> None:
@@ -114,6 +132,30 @@ def _validate_lambda_permission(args: ResourceValidationArgs, report: ReportViol
     report(f'permission lets "*" call "{action}" without source_arn, source_account or principal_org_id', None)
 
 
+def _validate_ecr_policy(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    """Public pulls may be intended (a public base image); public pushes never are."""
+    if args.resource_type not in ECR_POLICY_TYPES:
+        return
+    try:
+        document = parse_policy(args.props.get("policy"))
+    except PolicyDocumentError as exc:
+        report(str(exc), None)
+        return
+    if document is None:
+        return
+    for statement in document.statements:
+        if not statement.is_allow or not principal_is_public(statement) or has_restricting_condition(statement):
+            continue
+        writes = [w for w in ECR_WRITE_ACTIONS if any(action_matches(a, w) for a in statement.actions)]
+        if writes:
+            report(
+                f"Allow statement {statement.label} lets {public_principal_text(statement)} change the repository "
+                f"({', '.join(writes[:4])}{', ...' if len(writes) > 4 else ''}) without a condition on "
+                f"{RESTRICTING_KEYS_TEXT}",
+                None,
+            )
+
+
 def _policy_rule(rule_id: str, what: str, validate, severity: Severity, checkov_id: str | None) -> Rule:
     return resource_rule(
         rule_id,
@@ -154,6 +196,21 @@ LAMBDA_PERMISSION_NOT_PUBLIC = resource_rule(
     ),
     validate=_validate_lambda_permission,
     checkov_id="CKV_AWS_301",
+)
+
+ECR_POLICY_NO_PUBLIC_WRITES = resource_rule(
+    "CD-EXP-007",
+    description='ECR repository policies grant no write action (push, delete, policy changes) to principal "*" '
+    "unless a condition pins the account, organisation, source or VPC endpoint.",
+    severity=Severity.CRITICAL,
+    category=Category.SECURITY,
+    remediation=(
+        "Grant ecr:PutImage and the layer-upload actions only to the CI role or account that pushes (its role ARN as "
+        "principal); if other accounts must pull, grant them only ecr:BatchGetImage, ecr:GetDownloadUrlForLayer and "
+        'ecr:BatchCheckLayerAvailability, or keep "*" with a condition on aws:PrincipalOrgID.'
+    ),
+    validate=_validate_ecr_policy,
+    checkov_id="CKV_AWS_32",
 )
 
 # -- security groups -----------------------------------------------------------------------
@@ -315,14 +372,96 @@ def _tags(resource: PolicyResource) -> Mapping[str, Any]:
     return tags if isinstance(tags, Mapping) else {}
 
 
-def _is_load_balancer(resource: PolicyResource, groups: list[PolicyResource]) -> bool:
-    """Tagged role=load-balancer itself (a group, or a standalone ingress rule) or through its group."""
+LOAD_BALANCER_TYPES = frozenset(
+    {"aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer", "aws:elb/loadBalancer:LoadBalancer"}
+)
+_NOT_ATTACHMENTS = frozenset(
+    {
+        *SECURITY_GROUP_TYPES,
+        SECURITY_GROUP_RULE_TYPE,
+        INGRESS_RULE_TYPE,
+        "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+        *LOAD_BALANCER_TYPES,
+    }
+)
+"""Types whose reference to a group is not "the group is attached here" (rules of, or sources for, groups)."""
+
+
+@dataclass(frozen=True)
+class _GroupUse:
+    """Who uses a security group, from the graph."""
+
+    internet_load_balancers: tuple[PolicyResource, ...]
+    others: tuple[PolicyResource, ...]
+    """Anything else the group is attached to: instances, tasks, functions, databases, caches, internal LBs."""
+
+
+def _uses(group: PolicyResource, resources: list[PolicyResource]) -> _GroupUse:
+    load_balancers, others = [], []
+    for resource in resources:
+        if resource.urn == group.urn or resource.resource_type in _NOT_ATTACHMENTS - LOAD_BALANCER_TYPES:
+            continue
+        if not resource.resource_type.startswith("aws:"):
+            continue  # components and other providers: their AWS children are judged themselves
+        if not _refers_to(resource, group):
+            continue
+        if resource.resource_type in LOAD_BALANCER_TYPES and known(resource.props, "internal") is not True:
+            load_balancers.append(resource)
+        else:
+            others.append(resource)
+    return _GroupUse(tuple(load_balancers), tuple(others))
+
+
+def _refers_to(resource: PolicyResource, group: PolicyResource) -> bool:
+    """The resource's inputs depend on the group (or, for literals, hold its known id)."""
+    for dependencies in (resource.property_dependencies or {}).values():
+        if any(dep.urn == group.urn for dep in dependencies or ()):
+            return True
+    group_id = known(group.props, "id")
+    return isinstance(group_id, str) and bool(group_id) and _holds(resource.props, group_id)
+
+
+def _holds(value: Any, wanted: str) -> bool:
+    if isinstance(value, str):
+        return value == wanted
+    if isinstance(value, Mapping):
+        return any(_holds(v, wanted) for v in value.values())
+    if is_list(value):
+        return any(_holds(v, wanted) for v in value)
+    return False
+
+
+def _load_balancer_verdict(resource: PolicyResource, groups: list[PolicyResource], resources) -> str | None:
+    """None when the permission belongs to a group that only internet-facing load balancers use, else why not.
+
+    Decided from the graph: a group attached to an internet-facing load balancer (`internal` not true) and to
+    nothing else may open 80/443. The tag `role=load-balancer` still marks a group whose load balancer is not
+    in the program (e.g. one a Kubernetes controller creates), unless the graph attaches the group elsewhere.
+    """
     key, value = LOAD_BALANCER_TAG
-    if _tags(resource).get(key) == value:
-        return True
     if resource.resource_type in SECURITY_GROUP_TYPES:
-        return False
-    return any(_tags(group).get(key) == value for group in referenced(resource, "securityGroupId", groups))
+        owners = [resource]
+    else:
+        owners = referenced(resource, "securityGroupId", groups)
+    tagged = _tags(resource).get(key) == value or any(_tags(group).get(key) == value for group in owners)
+    if not owners:
+        return None if tagged else "no internet-facing load balancer uses it (nor is it tagged role=load-balancer)"
+    for group in owners:
+        use = _uses(group, resources)
+        if use.others:
+            names = ", ".join(f'{_type_name(r.resource_type)} "{r.name}"' for r in use.others[:3])
+            return f"it is also attached to {names}"
+        if not use.internet_load_balancers and not tagged:
+            return "no internet-facing load balancer uses it (nor is it tagged role=load-balancer)"
+    return None
+
+
+def _type_name(token: str) -> str:
+    """`aws:ec2/instance:Instance` -> `aws.ec2.Instance`, as a Python program spells it."""
+    parts = token.split(":")
+    if len(parts) == 3:
+        return f"{parts[0]}.{parts[1].split('/')[0]}.{parts[2]}"
+    return token
 
 
 def _validate_internet_only_web_on_load_balancers(args: StackValidationArgs, report: ReportViolation) -> None:
@@ -343,10 +482,12 @@ def _validate_internet_only_web_on_load_balancers(args: StackValidationArgs, rep
                     f"{subject} allows {ingress.cidr} on {ingress.describe()}; only TCP 80 and 443 may be open to the internet",
                     resource.urn,
                 )
-            elif not _is_load_balancer(resource, groups):
+                continue
+            why = _load_balancer_verdict(resource, groups, args.resources)
+            if why is not None:
                 report(
-                    f"{subject} allows {ingress.cidr} on {ingress.describe()} but is not tagged role=load-balancer; "
-                    "only load balancers may be open to the internet",
+                    f"{subject} allows {ingress.cidr} on {ingress.describe()} but {why}; only security groups that "
+                    "serve internet-facing load balancers alone may be open to the internet",
                     resource.urn,
                 )
 
@@ -388,13 +529,15 @@ NO_INTERNET_DATA_PORTS = resource_rule(
 
 INTERNET_ONLY_WEB_ON_LOAD_BALANCERS = stack_rule(
     "CD-NET-004",
-    description="Ingress from 0.0.0.0/0 or ::/0 is only TCP 80/443, and only on security groups tagged role=load-balancer.",
+    description="Ingress from 0.0.0.0/0 or ::/0 is only TCP 80/443, and only on security groups that serve internet-facing load balancers alone.",
     severity=Severity.HIGH,
     category=Category.SECURITY,
     remediation=(
-        "Put internet-facing services behind a load balancer whose security group carries tags "
-        '{"role": "load-balancer"} and opens only TCP 80/443; give everything else ingress from that security '
-        'group or from VPC CIDRs only. Protocol "-1" and wide port ranges are never internet-facing.'
+        "Put internet-facing services behind an internet-facing load balancer with a security group of its own "
+        "that opens only TCP 80/443 and is attached to nothing else (tag it "
+        '{"role": "load-balancer"} when the load balancer is created outside the program); give instances, tasks '
+        'and databases ingress from that security group or from VPC CIDRs only. Protocol "-1" and wide port ranges '
+        "are never internet-facing."
     ),
     validate=_validate_internet_only_web_on_load_balancers,
     checkov_id="CKV_AWS_277",
@@ -526,6 +669,7 @@ RULES: list[Rule] = [
     SNS_POLICY_NOT_PUBLIC,
     KMS_POLICY_NOT_PUBLIC,
     SECRET_POLICY_NOT_PUBLIC,
+    ECR_POLICY_NO_PUBLIC_WRITES,
     LAMBDA_PERMISSION_NOT_PUBLIC,
     NO_INTERNET_SSH,
     NO_INTERNET_RDP,

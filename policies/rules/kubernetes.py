@@ -99,11 +99,18 @@ def kind_of(resource_type: str) -> str:
     return resource_type.rsplit(":", 1)[-1]
 
 
-def label(props: Mapping[str, Any]) -> str:
-    """How messages name a namespaced object: `Kind "namespace/name"`."""
+def label(props: Mapping[str, Any], resource_name: str | None = None) -> str:
+    """How messages name a namespaced object: `Kind "namespace/name"`.
+
+    When `metadata.name` is not known (computed, or left to Pulumi's auto-naming), the Pulumi
+    resource name says which object is meant: `"fulfilment/?" (Pulumi resource "web")`.
+    """
     namespace = namespace_of(props)
     where = f"{namespace}/" if isinstance(namespace, str) else ""
-    return f'"{where}{object_name(props, "?")}"'
+    name = object_name(props, "?")
+    if name == "?" and resource_name:
+        return f'"{where}?" (Pulumi resource "{resource_name}")'
+    return f'"{where}{name}"'
 
 
 def labels(props: Mapping[str, Any]) -> dict:
@@ -140,8 +147,8 @@ def spec_known(props: Mapping[str, Any]) -> bool:
     return spec is not UNKNOWN and _mapping(spec).get("template") is not UNKNOWN
 
 
-def _describe(resource_type: str, props: Mapping[str, Any]) -> str:
-    return f"{kind_of(resource_type)} {label(props)}"
+def _describe(resource_type: str, props: Mapping[str, Any], resource_name: str | None = None) -> str:
+    return f"{kind_of(resource_type)} {label(props, resource_name)}"
 
 
 def _only(types: tuple[str, ...]):
@@ -178,13 +185,16 @@ def _validate_replicas(args: ResourceValidationArgs, props: dict, report: Report
         count = number(raw)
         if raw is UNKNOWN or count is None or count >= needed:
             return
-        report(f"{_describe(args.resource_type, props)} may scale down to {plural(count, 'replica')}; {why}", None)
+        report(
+            f"{_describe(args.resource_type, props, args.name)} may scale down to {plural(count, 'replica')}; {why}",
+            None,
+        )
         return
     raw = spec.get("replicas", 1.0)  # Kubernetes runs one replica when unset
     count = number(raw)
     if raw is UNKNOWN or count is None or count >= needed:
         return
-    report(f"{_describe(args.resource_type, props)} runs {plural(count, 'replica')}; {why}", None)
+    report(f"{_describe(args.resource_type, props, args.name)} runs {plural(count, 'replica')}; {why}", None)
 
 
 REPLICAS = resource_rule(
@@ -225,7 +235,7 @@ def _validate_spread(args: ResourceValidationArgs, props: dict, report: ReportVi
     pod = pod_spec(props)
     if pod.get("topologySpreadConstraints") is UNKNOWN or pod.get("affinity") is UNKNOWN:
         return
-    what = _describe(args.resource_type, props)
+    what = _describe(args.resource_type, props, args.name)
     if not (_spreads(pod, ZONE_KEY) or _anti_affinity(pod, ZONE_KEY)):
         report(f"{what} does not spread its pods over zones (no topology spread constraint on {ZONE_KEY})", None)
     if not (_spreads(pod, HOST_KEY) or _anti_affinity(pod, HOST_KEY)):
@@ -292,7 +302,7 @@ def _validate_disruption_budget(args: StackValidationArgs, report: ReportViolati
         if any(verdict is not False for verdict in verdicts):
             continue
         report(
-            f"{_describe(workload.resource_type, props)} has no PodDisruptionBudget selecting its pods in namespace "
+            f"{_describe(workload.resource_type, props, workload.name)} has no PodDisruptionBudget selecting its pods in namespace "
             f'"{namespace}"',
             workload.urn,
         )
@@ -322,7 +332,7 @@ def _container_label(container: Mapping[str, Any], index: int) -> str:
 def _validate_probes(args: ResourceValidationArgs, props: dict, report: ReportViolation) -> None:
     if pod_spec(props).get("containers") is UNKNOWN:
         return
-    what = _describe(args.resource_type, props)
+    what = _describe(args.resource_type, props, args.name)
     for index, container in enumerate(containers(props)):
         missing = [probe for probe in ("readinessProbe", "livenessProbe") if container.get(probe) in (None, {})]
         if missing:
@@ -347,7 +357,7 @@ RESOURCE_FIELDS = ("requests.cpu", "requests.memory", "limits.cpu", "limits.memo
 def _validate_resources(args: ResourceValidationArgs, props: dict, report: ReportViolation) -> None:
     if pod_spec(props).get("containers") is UNKNOWN:
         return
-    what = _describe(args.resource_type, props)
+    what = _describe(args.resource_type, props, args.name)
     for index, container in enumerate(containers(props)):
         resources = _mapping(container.get("resources"))
         missing = [
@@ -409,7 +419,7 @@ def _validate_security_context(args: ResourceValidationArgs, props: dict, report
     pod = pod_spec(props)
     if pod.get("containers") is UNKNOWN:
         return
-    what = _describe(args.resource_type, props)
+    what = _describe(args.resource_type, props, args.name)
     shared = [key for key in ("hostNetwork", "hostPID", "hostIPC") if pod.get(key) is True]
     if shared:
         report(f"{what} shares the host's namespaces ({', '.join(shared)})", None)
@@ -547,7 +557,7 @@ def _validate_deletion_protection(args: ResourceValidationArgs, props: dict, rep
     if attributes is None or attributes.get("deletion_protection.enabled") == "true":
         return
     report(
-        f"internet-facing Ingress {label(props)} does not turn on its load balancer's deletion protection "
+        f"internet-facing Ingress {label(props, args.name)} does not turn on its load balancer's deletion protection "
         f"(deletion_protection.enabled=true in {ATTRIBUTES})",
         None,
     )
@@ -573,7 +583,7 @@ def _validate_access_logs(args: ResourceValidationArgs, props: dict, report: Rep
     if attributes.get("access_logs.s3.enabled") == "true" and attributes.get("access_logs.s3.bucket"):
         return
     report(
-        f"internet-facing Ingress {label(props)} does not write access logs to S3 (access_logs.s3.enabled=true "
+        f"internet-facing Ingress {label(props, args.name)} does not write access logs to S3 (access_logs.s3.enabled=true "
         f"and access_logs.s3.bucket in {ATTRIBUTES})",
         None,
     )
@@ -595,7 +605,7 @@ def _validate_web_acl(args: ResourceValidationArgs, props: dict, report: ReportV
     value = annotations(props).get(WAF_ACL)
     if value is UNKNOWN or (isinstance(value, str) and value.startswith("arn:")):
         return
-    report(f"internet-facing Ingress {label(props)} has no WAFv2 web ACL ({WAF_ACL})", None)
+    report(f"internet-facing Ingress {label(props, args.name)} has no WAFv2 web ACL ({WAF_ACL})", None)
 
 
 LB_WEB_ACL = resource_rule(
@@ -641,13 +651,14 @@ def _validate_https_only(args: ResourceValidationArgs, props: dict, report: Repo
     plain_ports = [port for protocol, port in ports if protocol != "HTTPS"]
     if plain_ports and not redirect:
         report(
-            f"internet-facing Ingress {label(props)} listens on plain HTTP (port "
+            f"internet-facing Ingress {label(props, args.name)} listens on plain HTTP (port "
             f"{', '.join(fmt(p) for p in plain_ports)}) without {SSL_REDIRECT}",
             None,
         )
     if any(protocol == "HTTPS" for protocol, _ in ports) and not has_certificate:
         report(
-            f"internet-facing Ingress {label(props)} has no certificate for its HTTPS listener ({CERTIFICATE})", None
+            f"internet-facing Ingress {label(props, args.name)} has no certificate for its HTTPS listener ({CERTIFICATE})",
+            None,
         )
 
 

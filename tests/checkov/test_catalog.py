@@ -60,6 +60,15 @@ PACK_TWINS_NOT_IN_THE_BLUEPRINT = {
     "CKV_AWS_16",
     "CKV_AWS_119",
     "CKV_AWS_301",
+    # Stores third-party programs bring (Redshift, EFS, ElastiCache, OpenSearch, Kinesis, EBS volumes; pack
+    # CD-ENC-101..106) and public ECR pushes (CD-EXP-007): the blueprint declares none of them.
+    "CKV_AWS_64",
+    "CKV_AWS_42",
+    "CKV_AWS_29",
+    "CKV_AWS_5",
+    "CKV_AWS_43",
+    "CKV_AWS_3",
+    "CKV_AWS_32",
 }
 
 

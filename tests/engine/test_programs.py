@@ -304,7 +304,7 @@ def test_transforms_run_async_entrypoint_logs_and_reads():
     }
     assert plan.warnings == [
         "jobs queue has no DLQ (jobs)",
-        "stack reference 'acme/network/prod' is not resolved offline; its outputs are empty",
+        "stack reference 'acme/network/prod' is not resolved offline (its project is not on disk); its outputs are empty: supply them with --stack-outputs acme/network/prod=FILE.json",
     ]
     assert (queue.source_file, queue.source_line) == (
         "program.py",

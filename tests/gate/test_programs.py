@@ -87,8 +87,10 @@ def test_webserver_ssh_and_http_open_to_the_internet(capsys):
     found = findings(capsys, "webserver")
     assert found[("CD-NET-001", "web-secgrp")]["message"] == "security group allows 0.0.0.0/0 on port 22 (SSH)"
     assert found[("CD-NET-001", "web-secgrp")]["severity"] == "critical"
-    assert "0.0.0.0/0 on port 80" in found[("CD-NET-004", "web-secgrp")]["message"]
-    assert "not tagged role=load-balancer" in found[("CD-NET-004", "web-secgrp")]["message"]
+    assert found[("CD-NET-004", "web-secgrp")]["message"] == (
+        'security group allows 0.0.0.0/0 on port 80 but it is also attached to aws.ec2.Instance "web-server-www"; '
+        "only security groups that serve internet-facing load balancers alone may be open to the internet"
+    )
 
 
 def test_static_site_public_policy_and_disabled_public_access_block(capsys):

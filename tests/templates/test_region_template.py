@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from ipaddress import IPv4Network
 from pathlib import Path
 
@@ -122,9 +123,9 @@ def test_a_result_that_does_not_validate_leaves_nothing_behind(project: Path) ->
 
 def test_name_and_stacks_dir_options(tmp_path: Path) -> None:
     project = scratch_project(tmp_path / "project")
-    stacks = tmp_path / "elsewhere"
-    (project / "stacks").rename(stacks)  # a stacks directory outside the project
-    code, _out, err = cli(
+    stacks = project / "environments"
+    (project / "stacks").rename(stacks)  # a stacks directory other than the project's stackConfigDir
+    code, out, err = cli(
         "new",
         "region",
         "--from",
@@ -146,6 +147,31 @@ def test_name_and_stacks_dir_options(tmp_path: Path) -> None:
         "backup-restore",
     )
     assert str(config.environment.vpc_cidr) == "10.21.0.0/16"  # staging's /16 size; no DR VPC with backup-restore
+
+
+def test_it_never_writes_outside_the_project(tmp_path: Path) -> None:
+    project = scratch_project(tmp_path / "project")
+    outside = tmp_path / "elsewhere"
+    shutil.copytree(project / "stacks", outside)
+    before = sorted(p.name for p in outside.iterdir())
+    code, out, err = cli(
+        "new", "region", "--from", "staging", "--region", "ap-southeast-2", "--project", str(project),
+        "--stacks-dir", str(outside),
+    )  # fmt: skip
+    assert (code, out) == (2, "")
+    assert err == (
+        f"crossdock: error: --stacks-dir {outside} is outside the project {project}: "
+        "new stacks are written only inside the project\n"
+    )
+    assert sorted(p.name for p in outside.iterdir()) == before
+
+
+def test_the_default_project_is_found_from_the_working_directory(tmp_path: Path, monkeypatch) -> None:
+    project = scratch_project(tmp_path / "project")
+    monkeypatch.chdir(project / "stacks")  # like the Pulumi CLI: the nearest parent holding Pulumi.yaml
+    code, out, err = cli("new", "region", "--from", "staging", "--region", "ap-southeast-2")
+    assert (code, err) == (0, "")
+    assert (project / "stacks" / "Pulumi.staging-apse2.yaml").is_file()
 
 
 @pytest.mark.parametrize(

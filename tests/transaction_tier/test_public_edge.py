@@ -195,7 +195,7 @@ def test_canary_checks_the_public_health_path_with_an_inline_script(prod):
     assert canary["artifactS3Location"] == "s3://prod-audit/canaries/prod/shipment-api/runs/"
     assert canary["artifactConfig"] == {"s3Encryption": {"encryptionMode": "SSE_KMS", "kmsKeyArn": AUDIT_KEY}}
     assert canary["executionRoleArn"] == role.outputs["arn"]
-    assert script["source"]["assets"]["python/canary.py"]["text"] == CANARY_SCRIPT
+    assert script["source"]["archive"]["assets"]["python/canary.py"]["asset"]["text"] == CANARY_SCRIPT
     compile(CANARY_SCRIPT, "canary.py", "exec")
     alarm = prod[(ALARM, "prod-shipment-api-synthetic-check")].inputs
     assert alarm["dimensions"] == {"CanaryName": "prod-shipment-api"}
