@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.large_stack import DATABASES, QUEUES, STACK, write_project
+from bench.large_stack import DATABASES, QUEUES, STACK, write_project  # noqa: E402 - after the sys.path set-up
 
 RESULTS_DIR = ROOT / "bench" / "results"
 TARGET_EXPORT_RATIO = 0.10

@@ -54,17 +54,17 @@ def stub_project(directory: Path) -> Path:
 
 def crossdock(*argv: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "crossdock.cli", *argv], env=env, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "crossdock.cli", *argv], env=env, capture_output=True, text=True, check=False
+    )
 
 
 def bench_bomb(directory: Path) -> dict:
     parse_times = []
     for _ in range(20):
         started = time.perf_counter()
-        try:
+        with contextlib.suppress(YamlInputError):
             parse(BOMB)
-        except YamlInputError:
-            pass
         parse_times.append(time.perf_counter() - started)
     project = stub_project(directory / "bomb")
     (project / "stacks" / "Pulumi.bomb.yaml").write_text(BOMB)

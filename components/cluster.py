@@ -37,6 +37,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
+from components.key_policies import KEY_DELETION_WINDOW_DAYS
 from components.tags import base_tags
 from crossdock.config.schema import Criticality, StackConfig
 
@@ -46,7 +47,6 @@ REAL_TIME_TAINT_KEY = "crossdock.io/real-time-fulfillment"
 GENERAL_POOL = "general"
 REAL_TIME_POOL = Criticality.REAL_TIME_FULFILLMENT.value
 NODE_VOLUME_GIB = 50
-KEY_DELETION_WINDOW_DAYS = 30
 
 # Scheduling priority per tier: higher runs first and is evicted last.
 PRIORITY: Mapping[Criticality, int] = {

@@ -79,7 +79,7 @@ class DisasterRecoveryArgs:
     key_arns: Mapping[str, pulumi.Input[str]]
     dr_key_arns: Mapping[str, pulumi.Input[str]]
     # Buckets to replicate to the DR region, by short label ("archive", "audit").
-    replicated_buckets: Mapping[str, "ReplicatedBucket"]
+    replicated_buckets: Mapping[str, ReplicatedBucket]
     # DR-region key for the DR VPC's flow-log group; None builds no flow logs.
     dr_log_key_arn: pulumi.Input[str] | None = None
     # CIDR of the DR VPC; default `dr_vpc_cidr(<environment VPC>)`. A silo tenant's stack

@@ -10,6 +10,11 @@ from __future__ import annotations
 
 import pulumi
 
+# Every customer-managed key of the blueprint: a deleted key can be recovered for 30 days
+# (the longest AWS allows), and its material rotates yearly.
+KEY_DELETION_WINDOW_DAYS = 30
+KEY_ROTATION_DAYS = 365
+
 
 def _root_statement(partition: pulumi.Input[str], account_id: pulumi.Input[str]) -> dict:
     return {

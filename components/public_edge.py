@@ -183,7 +183,7 @@ class PublicEdge(pulumi.ComponentResource):
             {
                 "web_acl_arn": self.web_acl_arn,
                 "load_balancer_names": {s.name: load_balancer_name(env.name, s.name) for s in args.services},
-                "canary_names": {s.name: canary.name for s, canary in zip(args.services, self.canaries.values())},
+                "canary_names": {service: canary.name for service, canary in self.canaries.items()},
                 "alarm_names": list(self.alarms),
             }
         )

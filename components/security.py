@@ -14,13 +14,16 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.key_policies import alert_topic_policy, data_key_policy, operations_key_policy
+from components.key_policies import (
+    KEY_DELETION_WINDOW_DAYS,
+    KEY_ROTATION_DAYS,
+    alert_topic_policy,
+    data_key_policy,
+    operations_key_policy,
+)
 from components.secure_bucket import SecureBucket, SecureBucketArgs
 from components.tags import base_tags, data_store_tags
 from crossdock.config.schema import Severity, StackConfig
-
-KEY_DELETION_WINDOW_DAYS = 30
-KEY_ROTATION_DAYS = 365
 
 
 @dataclass

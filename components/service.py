@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.cluster import NODE_POOL_LABEL, GENERAL_POOL, REAL_TIME_POOL, REAL_TIME_TAINT_KEY, priority_class_name
+from components.cluster import GENERAL_POOL, NODE_POOL_LABEL, REAL_TIME_POOL, REAL_TIME_TAINT_KEY, priority_class_name
 from components.database import POSTGRES_PORT, postgres_identifier
 from components.service_identity import ServiceDatabaseAccess, ServiceIdentity, ServiceIdentityArgs, database_user
 from components.tier_namespace import (
@@ -222,7 +222,7 @@ class TransactionService(pulumi.ComponentResource):
         self.register_outputs({"namespace": self.namespace, "role_arn": self.role_arn, "service_name": spec.name})
 
     def _pod_spec(self, args: TransactionServiceArgs, labels: dict, selector: dict) -> dict:
-        spec, env = args.spec, args.environment
+        spec = args.spec
         real_time = spec.criticality is Criticality.REAL_TIME_FULFILLMENT
         # Real-time pods refuse to double up in a zone; other tiers prefer spreading but run anyway.
         zone_rule = "DoNotSchedule" if real_time else "ScheduleAnyway"

@@ -47,18 +47,16 @@ from components.data_tier import DataTier, DataTierArgs
 from components.database import postgres_identifier
 from components.disaster_recovery import DisasterRecovery, DisasterRecoveryArgs, ReplicatedBucket
 from components.integration_queue import IntegrationQueue, IntegrationQueueArgs
-from components.key_policies import data_key_policy, operations_key_policy
+from components.key_policies import KEY_DELETION_WINDOW_DAYS, KEY_ROTATION_DAYS, data_key_policy, operations_key_policy
+from components.network_policies import default_deny_with_dns
 from components.observability import Observability, ObservabilityArgs
 from components.resilience_hub import ResilienceObjectives, ResilienceObjectivesArgs
 from components.secure_bucket import SecureBucket, SecureBucketArgs
 from components.tags import base_tags, data_store_tags
-from components.network_policies import default_deny_with_dns
 from crossdock.config.schema import Severity
 from crossdock.config.subnets import plan_subnets
 from crossdock.config.tenancy import TenantStackConfig
 
-KEY_DELETION_WINDOW_DAYS = 30
-KEY_ROTATION_DAYS = 365
 ISOLATION_TAG = "isolation"
 DR_STRATEGY_TAG = "dr-strategy"
 NO_DR = "none"

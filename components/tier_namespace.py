@@ -28,7 +28,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.network_policies import default_deny_with_dns
-from crossdock.config.schema import Criticality, Environment, Service
+from crossdock.config.schema import Criticality, Environment, Service, cpu_millicores, memory_mebibytes
 
 PART_OF_LABEL = "crossdock.io/part-of"
 PART_OF = "transaction-tier"
@@ -39,16 +39,6 @@ DEFAULT_REQUEST = {"cpu": "100m", "memory": "128Mi"}
 
 def namespace_name(criticality: Criticality) -> str:
     return criticality.value
-
-
-def cpu_millicores(quantity: str) -> int:
-    """`250m` -> 250, `1.5` -> 1500 (the forms the config schema accepts)."""
-    return int(quantity[:-1]) if quantity.endswith("m") else round(float(quantity) * 1000)
-
-
-def memory_mebibytes(quantity: str) -> int:
-    """`512Mi` -> 512, `2Gi` -> 2048."""
-    return int(quantity[:-2]) * (1024 if quantity.endswith("Gi") else 1)
 
 
 def cpu_limit_millicores(service: Service) -> int:

@@ -16,7 +16,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,10 +133,8 @@ def run_inputs(args: argparse.Namespace, *extra: tuple[Path | None, str]) -> lis
         return inputs
     program = project.program / "__main__.py" if project.program.is_dir() else project.program
     inputs += [(project.project_file, "the project file"), (program, "the program")]
-    try:
+    with suppress(OSError):
         inputs += [(path, "a stack file") for path in sorted(project.stack_config_dir.glob("Pulumi.*.y*ml"))]
-    except OSError:
-        pass
     return inputs
 
 
@@ -153,9 +151,10 @@ def guard_output(args: argparse.Namespace, output: Path, flag: str, *extra: tupl
     target = Path(os.path.abspath(output))
     real = Path(os.path.realpath(output))
     roots = {Path(os.path.abspath(program_dir)), program_dir.resolve()}
-    if target.suffix == ".py" or real.suffix == ".py":
-        if any(root in path.parents for root in roots for path in (target, real)):
-            raise OutputError(f"{flag} {output} is a source file of the program; refusing to write over it")
+    if (target.suffix == ".py" or real.suffix == ".py") and any(
+        root in path.parents for root in roots for path in (target, real)
+    ):
+        raise OutputError(f"{flag} {output} is a source file of the program; refusing to write over it")
 
 
 # -- plan -----------------------------------------------------------------------------------
@@ -399,17 +398,19 @@ def _export_command(args: argparse.Namespace) -> int:
     if args.format == "tf-plan":
         from crossdock.export.tfplan import to_terraform_plan
 
-        export = to_terraform_plan(plan)
-        write_atomic(output, export.dumps() + "\n", what="Terraform plan JSON")
-        summary = f"{export.resource_count} AWS resource(s) exported as Terraform plan JSON to {output}"
+        tf_export = to_terraform_plan(plan)
+        write_atomic(output, tf_export.dumps() + "\n", what="Terraform plan JSON")
+        summary = f"{tf_export.resource_count} AWS resource(s) exported as Terraform plan JSON to {output}"
+        warnings = tf_export.warnings
     else:
         from crossdock.export.kubernetes import to_kubernetes_manifests
 
-        export = to_kubernetes_manifests(plan)
-        write_directory(output, {manifest.filename: manifest.dumps() for manifest in export.manifests})
-        summary = f"{export.resource_count} Kubernetes resource(s) exported as manifests to {output}"
-    print(f"crossdock export {plan.stack}: {summary}; {len(export.warnings)} warning(s)")
-    for warning in export.warnings:
+        k8s_export = to_kubernetes_manifests(plan)
+        write_directory(output, {manifest.filename: manifest.dumps() for manifest in k8s_export.manifests})
+        summary = f"{k8s_export.resource_count} Kubernetes resource(s) exported as manifests to {output}"
+        warnings = k8s_export.warnings
+    print(f"crossdock export {plan.stack}: {summary}; {len(warnings)} warning(s)")
+    for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return EXIT_OK
 
@@ -815,7 +816,7 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"crossdock: error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - a bug in crossdock, or a user error raised below the CLI
         if getattr(exc, "user_error", False) is not True:
             return _internal_error(exc, args)
         # A user error raised below the CLI (a stack file that does not validate): one line, exit 2.
@@ -854,7 +855,7 @@ def _deadline(args: argparse.Namespace) -> Iterator[None]:
 
     activity.doing("starting")
 
-    def expire(signum, frame):  # noqa: ARG001 - signal handler signature
+    def expire(signum, frame):
         raise RunTimedOut(
             f"{args.command} {args.stack}: stopped after {seconds:g} s (--timeout) while {activity.current()}"
         )

@@ -20,7 +20,7 @@ import stat
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from crossdock.errors import CrossdockError
@@ -87,10 +87,8 @@ def _default_mode() -> int:
 
 
 def _unlink_quietly(path: str | Path) -> None:
-    try:
+    with suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

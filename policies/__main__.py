@@ -13,10 +13,10 @@ from pathlib import Path
 # The CLI runs this file directly; make the repository importable.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pulumi_policy import PolicyPack  # noqa: E402
+from pulumi_policy import PolicyPack
 
-from policies.profiles import DEFAULT_PROFILE, Profile, enforcement  # noqa: E402
-from policies.rules import RULES  # noqa: E402
+from policies.profiles import DEFAULT_PROFILE, Profile, enforcement
+from policies.rules import RULES
 
 profile = Profile(os.environ.get("CROSSDOCK_POLICY_PROFILE", DEFAULT_PROFILE.value))
 for rule in RULES:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Creates .venv and installs crossdock with its pinned dependencies on first use,
-# and again whenever pyproject.toml changes. Sourced by scripts/crossdock and scripts/test.
+# Creates .venv and installs crossdock with its pinned dependencies on first use, and again
+# whenever pyproject.toml or the lock (scripts/constraints.txt) changes. Sourced by
+# scripts/crossdock, scripts/test and scripts/lint.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
@@ -27,12 +28,13 @@ if ! command -v dot >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "
   fi
 fi
 
-want="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)"
+LOCK="$ROOT/scripts/constraints.txt"
+want="$(cat "$ROOT/pyproject.toml" "$LOCK" | sha256sum | cut -d' ' -f1)"
 if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
   echo "crossdock: setting up $VENV (first run or dependencies changed)..." >&2
   [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
   quiet_install "$VENV/install.log" "$VENV/bin/python" -m pip install --disable-pip-version-check --upgrade pip
-  quiet_install "$VENV/install.log" "$VENV/bin/python" -m pip install --disable-pip-version-check -e "$ROOT[test]"
+  quiet_install "$VENV/install.log" "$VENV/bin/python" -m pip install --disable-pip-version-check -e "$ROOT[test]" -c "$LOCK"
   echo "$want" > "$STAMP"
 fi
 

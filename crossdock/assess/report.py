@@ -8,8 +8,8 @@ from rich.console import Console
 from rich.table import Table
 
 from crossdock.assess import Assessment
-from policies.rules.recovery_model import DISRUPTION_LABELS, Row, Status, fmt_minutes
 from policies.recovery_figures import FIGURES
+from policies.rules.recovery_model import DISRUPTION_LABELS, Row, Status, fmt_minutes
 
 STATUS_STYLE = {Status.MET: "green", Status.BREACHED: "bold red", Status.NOT_COVERED: "yellow"}
 

@@ -105,5 +105,5 @@ def load_catalog(path: Path) -> Catalog:
         for index, entry in enumerate(entries):
             if entry.id in mandatory or entry.id in advisory:
                 raise CatalogError(f"{path}: {section}[{index}].id: {entry.id} is listed twice")
-            seen[entry.id] = entry
+            seen[entry.id] = entry  # type: ignore[assignment]  # each section's entries go to its own dict
     return Catalog(mandatory, path, advisory)

@@ -81,7 +81,7 @@ def export_plan(plan: Plan, directory: Path) -> Export:
     manifests: dict[str, str] = {}
     if kubernetes.manifests:
         paths = kubernetes.write(directory / MANIFESTS_DIR)
-        manifests = {path.name: manifest.urn for path, manifest in zip(paths, kubernetes.manifests)}
+        manifests = {path.name: manifest.urn for path, manifest in zip(paths, kubernetes.manifests, strict=True)}
         files.extend(paths)
         frameworks.append(KUBERNETES)
     return Export(files, frameworks, dict(terraform.addresses), manifests, [*terraform.warnings, *kubernetes.warnings])

@@ -9,8 +9,8 @@ from crossdock.config.loader import (
 )
 from crossdock.config.schema import (
     Criticality,
-    DataClass,
     Database,
+    DataClass,
     DrStrategy,
     Kpi,
     Queue,

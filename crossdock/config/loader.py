@@ -12,14 +12,17 @@ import difflib
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from crossdock.config.rules import check_stack
 from crossdock.config.schema import CONFIG_KEYS, StackConfig
 from crossdock.errors import dotted_key
 from crossdock.safe_yaml import YamlInputError, load_file
+
+M = TypeVar("M", bound=BaseModel)
 
 NAMESPACE = "crossdock"
 SECRET_PLACEHOLDER = "[secret]"
@@ -234,7 +237,7 @@ def _decode(value: Any) -> Any:
 _CONFUSIONS = frozenset({"int_type", "int_from_float", "float_type", "bool_type", "string_type"})
 
 
-def validate_model(model: type[BaseModel], data: Any, source: str, *, loc: tuple = ()) -> Any:
+def validate_model(model: type[M], data: Any, source: str, *, loc: tuple[int | str, ...] = ()) -> M:
     """Validate `data` against a config model with strict types, or raise one StackConfigError line.
 
     Strict: a boolean is not an integer, a string is not a number, a number is not a string, a float is
@@ -249,12 +252,12 @@ def validate_model(model: type[BaseModel], data: Any, source: str, *, loc: tuple
         raise StackConfigError(f"{source}: {where}: cannot be read ({error})") from None
     try:
         model.model_validate_json(text, strict=True)
-        confusions: list = []
+        confusions: list[ErrorDetails] = []
     except ValidationError as error:
         confusions = [problem for problem in error.errors() if problem["type"] in _CONFUSIONS]
     try:
         result = model.model_validate_json(text)
-        lax: list = []
+        lax: list[ErrorDetails] = []
     except ValidationError as error:
         lax = list(error.errors())
     except RecursionError:
@@ -287,13 +290,15 @@ _TYPE_MESSAGES = {
 
 
 def format_validation_error(
-    error: ValidationError, source: str, *, model: type[BaseModel] = StackConfig, loc: tuple = ()
+    error: ValidationError, source: str, *, model: type[BaseModel] = StackConfig, loc: tuple[int | str, ...] = ()
 ) -> str:
     """`<source>: crossdock:<dotted key>: <message>`: an unknown key (with a suggestion) before a missing one."""
     return format_errors(list(error.errors()), source, model=model, loc=loc)
 
 
-def format_errors(problems: list, source: str, *, model: type[BaseModel] = StackConfig, loc: tuple = ()) -> str:
+def format_errors(
+    problems: list[ErrorDetails], source: str, *, model: type[BaseModel] = StackConfig, loc: tuple[int | str, ...] = ()
+) -> str:
     """One line for pydantic error dicts. `loc` is where `model` sits in the namespace (`("tenant",)`)."""
     problems = sorted(problems, key=lambda p: _PREFERENCE.get(p["type"], 1))
     first = problems[0]
@@ -314,7 +319,7 @@ def format_errors(problems: list, source: str, *, model: type[BaseModel] = Stack
     return f"{source}: {NAMESPACE}:{key}: {message}{more}"
 
 
-def allowed_keys(model: type[BaseModel], loc: tuple) -> tuple[str, ...]:
+def allowed_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> tuple[str, ...]:
     """The keys the model at `loc` (inside `model`) accepts, found by walking the schema's annotations."""
     for part in loc:
         if isinstance(part, int):

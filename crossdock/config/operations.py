@@ -20,7 +20,7 @@ import string
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
@@ -108,7 +108,8 @@ class TeamPaging(Model):
     sev4: OnCall = Field(description="Paging addresses for SEV4 incidents.")
 
     def on_call(self, severity: IncidentSeverity) -> OnCall:
-        return getattr(self, severity.value)
+        on_call: OnCall = getattr(self, severity.value)
+        return on_call
 
 
 class EscalationContact(Model):
@@ -194,7 +195,8 @@ class SeverityLevels(Model):
     sev4: SeverityLevel = Field(description="Low-impact incidents and risks.")
 
     def level(self, severity: IncidentSeverity) -> SeverityLevel:
-        return getattr(self, severity.value)
+        level: SeverityLevel = getattr(self, severity.value)
+        return level
 
 
 class SeverityPolicy(Model):
@@ -239,7 +241,7 @@ def check_operations(config: StackConfig) -> Iterator[Problem]:
                 )
 
 
-def _unique(items: Iterable, section: str) -> Iterator[Problem]:
+def _unique(items: Iterable[Any], section: str) -> Iterator[Problem]:
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
         if item.name in seen:
@@ -468,7 +470,7 @@ class OperatingModel:
 
     def owner(self, kind: str, name: str) -> str | None:
         """The owning team of a service, queue, database or tenant."""
-        items = {
+        items: tuple[Any, ...] | None = {
             "service": self.config.services,
             "queue": self.config.queues,
             "database": self.config.databases,

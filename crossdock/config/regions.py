@@ -52,8 +52,3 @@ DR_PAIRING: dict[str, str] = {
     "ap-northeast-2": "ap-northeast-1",
     "me-central-1": "eu-central-1",
 }
-
-
-def az_names(region: str, count: int) -> list[str]:
-    """The first `count` zone names of a region (us-east-1a, us-east-1b, ...)."""
-    return [f"{region}{chr(ord('a') + index)}" for index in range(count)]

@@ -21,7 +21,6 @@ class StrategyCapability:
 
     min_rpo_minutes: float
     min_rto_minutes: float
-    continuous_replication: bool
     why: str
 
 
@@ -29,19 +28,16 @@ STRATEGY_CAPABILITY: dict[str, StrategyCapability] = {
     "backup-restore": StrategyCapability(
         min_rpo_minutes=60,
         min_rto_minutes=240,
-        continuous_replication=False,
         why="backup-restore copies recovery points to the DR region at most hourly and restores take hours",
     ),
     "pilot-light": StrategyCapability(
         min_rpo_minutes=1,
         min_rto_minutes=30,
-        continuous_replication=True,
         why="pilot-light replicates continuously but must add instances before promoting",
     ),
     "warm-standby": StrategyCapability(
         min_rpo_minutes=1,
         min_rto_minutes=5,
-        continuous_replication=True,
         why="warm-standby replicates continuously to a running standby that promotes in minutes",
     ),
 }

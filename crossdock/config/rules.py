@@ -8,13 +8,14 @@ a platform engineer has to change.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from ipaddress import IPv4Network, collapse_addresses
+from typing import Any
 
 from crossdock.config.operations import check_operations
 from crossdock.config.regions import AZ_COUNT
 from crossdock.config.resilience import STRATEGY_CAPABILITY
-from crossdock.config.schema import Criticality, StackConfig, Tier
+from crossdock.config.schema import Criticality, Database, Queue, StackConfig, Tier
 from crossdock.config.subnets import plan_subnets
 from crossdock.config.tenancy import check_tenants
 
@@ -51,7 +52,7 @@ def check_stack(config: StackConfig) -> list[Problem]:
 
 
 def _unique_names(config: StackConfig) -> Iterator[Problem]:
-    sections: dict[str, Sequence] = {
+    sections: dict[str, Sequence[Any]] = {
         "dataClasses": config.data_classes,
         "databases": config.databases,
         "queues": config.queues,
@@ -110,7 +111,11 @@ def _data_class_references(config: StackConfig) -> Iterator[Problem]:
                 "dataClasses",
                 f"a {required!r} data class is required: it encrypts the {required} bucket and sets its retention",
             )
-    for section, items in (("databases", config.databases), ("queues", config.queues)):
+    sections: tuple[tuple[str, Sequence[Database | Queue]], ...] = (
+        ("databases", config.databases),
+        ("queues", config.queues),
+    )
+    for section, items in sections:
         for index, item in enumerate(items):
             if item.data_class not in declared:
                 yield (
@@ -193,7 +198,7 @@ IAM_ROLE_NAME_LIMIT = 64
 LOAD_BALANCER_NAME_LIMIT = 32
 
 
-def _declared(names) -> str:
+def _declared(names: Iterable[str]) -> str:
     return ", ".join(sorted(names)) or "none"
 
 

@@ -12,12 +12,15 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from ipaddress import IPv4Network
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from crossdock.config.deploy import DeployPolicy
+
+if TYPE_CHECKING:  # completed at run time by operations.py's model_rebuild (see StackConfig)
+    from crossdock.config.operations import BusinessProcess, CommunicationTemplate, SeverityPolicy, Team
 
 DNS_SAFE = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
 MAX_NAME_LENGTH = 40
@@ -222,7 +225,8 @@ class Alerting(Model):
     info: tuple[Subscription, ...] = Field(default=(), description="Who receives informational alerts.")
 
     def subscriptions(self, severity: Severity) -> tuple[Subscription, ...]:
-        return getattr(self, severity.value)
+        subscriptions: tuple[Subscription, ...] = getattr(self, severity.value)
+        return subscriptions
 
 
 # -- transaction tier (EKS services) -------------------------------------------------------
@@ -230,6 +234,18 @@ class Alerting(Model):
 # Kubernetes quantities crossdock accepts: millicores or cores, and binary memory units.
 CPU_QUANTITY = r"^([1-9][0-9]*m|[0-9]+(\.[0-9]+)?)$"
 MEMORY_QUANTITY = r"^[1-9][0-9]*(Mi|Gi)$"
+
+
+def cpu_millicores(quantity: str) -> int:
+    """A CPU_QUANTITY in millicores: `250m` -> 250, `2` -> 2000, `0.5` -> 500."""
+    return int(quantity[:-1]) if quantity.endswith("m") else round(float(quantity) * 1000)
+
+
+def memory_mebibytes(quantity: str) -> int:
+    """A MEMORY_QUANTITY in MiB: `512Mi` -> 512, `4Gi` -> 4096."""
+    return int(quantity[:-2]) * (1024 if quantity.endswith("Gi") else 1)
+
+
 # An image pinned by tag or digest; `latest` is rejected by the cross-section rules.
 IMAGE_REFERENCE = r"^[a-z0-9][a-z0-9._/:-]*[a-z0-9](@sha256:[a-f0-9]{64})?$"
 
@@ -347,16 +363,16 @@ class StackConfig(Model):
     # The operating model: its models (Team, BusinessProcess, SeverityPolicy, CommunicationTemplate) live in
     # crossdock/config/operations.py, which builds on this module and completes StackConfig with
     # `model_rebuild` when it loads (the package's __init__ imports it before any StackConfig is made).
-    teams: tuple[Team, ...] = Field(  # noqa: F821
+    teams: tuple[Team, ...] = Field(
         default=(), description="Teams: on-call per severity, escalation contacts and vendor contacts."
     )
-    business_processes: tuple[BusinessProcess, ...] = Field(  # noqa: F821
+    business_processes: tuple[BusinessProcess, ...] = Field(
         default=(), description="Business processes: criticality, what they depend on, their KPIs and owner."
     )
-    severity: SeverityPolicy | None = Field(  # noqa: F821
+    severity: SeverityPolicy | None = Field(
         default=None, description="Business impact -> SEV1-SEV4, and per level who is paged and what customers hear."
     )
-    communications: tuple[CommunicationTemplate, ...] = Field(  # noqa: F821
+    communications: tuple[CommunicationTemplate, ...] = Field(
         default=(), description="Customer-communication templates per logistics event."
     )
     deploy: DeployPolicy = Field(

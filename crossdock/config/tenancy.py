@@ -15,7 +15,6 @@ loading a tenant stack file lives in `crossdock.config.tenant_stack`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from ipaddress import IPv4Network
@@ -35,6 +34,8 @@ from crossdock.config.schema import (
     StackConfig,
     Tenant,
     VpcCidr,
+    cpu_millicores,
+    memory_mebibytes,
 )
 from crossdock.config.subnets import dr_vpc_cidr
 
@@ -105,19 +106,6 @@ def check_tenants(config: StackConfig) -> Iterator[Problem]:
 
 # -- the silo tenant stack (`crossdock:tenant`) -------------------------------------------------
 
-_CPU = re.compile(CPU_QUANTITY)
-_MEMORY = re.compile(MEMORY_QUANTITY)
-
-
-def millicores(quantity: str) -> int:
-    """`250m` -> 250, `2` -> 2000, `0.5` -> 500."""
-    return int(quantity[:-1]) if quantity.endswith("m") else round(float(quantity) * 1000)
-
-
-def mebibytes(quantity: str) -> int:
-    """`512Mi` -> 512, `4Gi` -> 4096."""
-    return int(quantity[:-2]) * (1024 if quantity.endswith("Gi") else 1)
-
 
 class TenantNamespace(Model):
     """The tenant's Kubernetes namespace: what its ResourceQuota and LimitRange allow."""
@@ -168,16 +156,16 @@ class TenantStackSpec(Model):
 def check_namespace(namespace: TenantNamespace) -> Iterator[Problem]:
     """Container defaults must fit under the per-container maximum, which must fit in the quota."""
     pairs = (
-        ("containerCpu", namespace.container_cpu, "maxContainerCpu", namespace.max_container_cpu, millicores),
-        ("maxContainerCpu", namespace.max_container_cpu, "cpu", namespace.cpu, millicores),
+        ("containerCpu", namespace.container_cpu, "maxContainerCpu", namespace.max_container_cpu, cpu_millicores),
+        ("maxContainerCpu", namespace.max_container_cpu, "cpu", namespace.cpu, cpu_millicores),
         (
             "containerMemory",
             namespace.container_memory,
             "maxContainerMemory",
             namespace.max_container_memory,
-            mebibytes,
+            memory_mebibytes,
         ),
-        ("maxContainerMemory", namespace.max_container_memory, "memory", namespace.memory, mebibytes),
+        ("maxContainerMemory", namespace.max_container_memory, "memory", namespace.memory, memory_mebibytes),
     )
     for key, value, bound_key, bound, parse in pairs:
         if parse(value) > parse(bound):
@@ -255,6 +243,6 @@ def derive_silo_config(environment: StackConfig, tenant: Tenant, spec: TenantSta
 def environment_networks(environment: StackConfig) -> list[tuple[str, IPv4Network]]:
     """The address blocks an environment stack occupies: its VPC, and its DR VPC when it builds one."""
     networks = [("VPC", environment.environment.vpc_cidr)]
-    if needs_dr_vpc(environment, environment.databases):
+    if environment.dr is not None and needs_dr_vpc(environment, environment.databases):
         networks.append((f"DR VPC in {environment.dr.region}", dr_vpc_cidr(environment.environment.vpc_cidr)))
     return networks

@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-
 from crossdock.config.loader import (
     NAMESPACE,
     SECRET_MESSAGE,
@@ -139,7 +138,7 @@ def _dr_vpc_problems(spec: TenantStackSpec, environment: StackConfig) -> list[tu
     key = f"{TENANT_KEY}.drVpcCidr"
     cidr = spec.dr_vpc_cidr
     if cidr is None:
-        if needs_dr_vpc(environment, spec.databases):
+        if environment.dr is not None and needs_dr_vpc(environment, spec.databases):
             return [
                 (
                     key,

@@ -54,7 +54,7 @@ class Decision:
     break_glass: str | None = None
     """The break-glass reason, when used."""
 
-    def record(self, *, base: str, head: str, actor: str) -> dict[str, Any]:
+    def record(self, *, base: str | None, head: str, actor: str) -> dict[str, Any]:
         return {
             "time": dt.datetime.now(UTC).isoformat(),
             "event": "deploy-gate",
@@ -156,7 +156,7 @@ def decide(
         counts = result.counts()
         decision.summary = counts
         decision.change_id = result.change_id()
-        risky = [c for c in result.risky]
+        risky = list(result.risky)
         windows = active_windows(settings.policy, at)
         decision.windows = windows
         for window in windows:

@@ -54,6 +54,7 @@ def describe_rule(window: FreezeWindow, tz) -> str:
         return f"{days} {window.start:%H:%M}-{window.end:%H:%M} {tz}"
     if window.kind == "month-end":
         return f"last {window.last_business_days} business day(s) of the month, {tz}"
+    assert window.starts is not None and window.ends is not None  # one-off: the schema requires both
     return f"one-off {window.starts.isoformat()} to {window.ends.isoformat()}"
 
 
@@ -64,6 +65,7 @@ def _local(day: dt.date, clock: dt.time, tz: ZoneInfo) -> dt.datetime:
 def _occurrences(window: FreezeWindow, tz: ZoneInfo, around: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
     """Occurrences that could contain an instant whose local date is `around`."""
     if window.kind == "recurring":
+        assert window.start is not None and window.end is not None  # recurring: the schema requires both
         out = []
         crosses_midnight = window.end <= window.start
         for offset in (-1, 0):
@@ -74,7 +76,9 @@ def _occurrences(window: FreezeWindow, tz: ZoneInfo, around: dt.date) -> list[tu
             out.append((_local(day, window.start, tz), _local(end_day, window.end, tz)))
         return out
     if window.kind == "month-end":
+        assert window.last_business_days is not None  # month-end: the schema requires it
         return [month_end_period(around.year, around.month, window.last_business_days, tz)]
+    assert window.starts is not None and window.ends is not None  # one-off: the schema requires both
     starts = window.starts if window.starts.tzinfo else window.starts.replace(tzinfo=tz)
     ends = window.ends if window.ends.tzinfo else window.ends.replace(tzinfo=tz)
     return [(starts.astimezone(tz), ends.astimezone(tz))]

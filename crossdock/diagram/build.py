@@ -202,10 +202,10 @@ def _services(graph: graphviz.Digraph, config: StackConfig, plan: Plan) -> None:
         region.subgraph(data)
 
     for service in config.services:
-        for queue in service.produces:
-            graph.edge(node_id("svc", service.name), node_id("q", queue), label="sends")
-        for queue in service.consumes:
-            graph.edge(node_id("q", queue), node_id("svc", service.name), label="consumes")
+        for flow in service.produces:
+            graph.edge(node_id("svc", service.name), node_id("q", flow), label="sends")
+        for flow in service.consumes:
+            graph.edge(node_id("q", flow), node_id("svc", service.name), label="consumes")
         if service.database:
             access = service.database.access.value
             graph.edge(
@@ -235,6 +235,7 @@ def _services(graph: graphviz.Digraph, config: StackConfig, plan: Plan) -> None:
 
 def _dr_region(graph: graphviz.Digraph, primary: graphviz.Digraph, config: StackConfig, plan: Plan) -> None:
     """The DR region's copies: Global Database secondaries, the backup vault, replica buckets."""
+    assert config.dr is not None  # called only for a stack with a dr section
     dr = _cluster(
         graph, "dr", f"{config.dr.region} (DR, {config.dr.strategy.value})", bgcolor="#faf7fd", color=DR_BORDER
     )

@@ -193,14 +193,14 @@ def _walk(path: str, left: Any, right: Any) -> list[InputChange]:
         if len(left) == len(right) and all(isinstance(item, dict) for item in [*left, *right]):
             # Same number of objects (statements, containers, rules): compare them position by position.
             out = []
-            for index, (l_item, r_item) in enumerate(zip(left, right)):
+            for index, (l_item, r_item) in enumerate(zip(left, right, strict=True)):
                 if not _same(l_item, r_item):
                     out.extend(_walk(f"{path}[{index}]", l_item, r_item))
             return out
         left_keys = [_canonical(item) for item in left]
         right_keys = [_canonical(item) for item in right]
-        removed = tuple(item for item, key in zip(left, left_keys) if key not in right_keys)
-        added = tuple(item for item, key in zip(right, right_keys) if key not in left_keys)
+        removed = tuple(item for item, key in zip(left, left_keys, strict=True) if key not in right_keys)
+        added = tuple(item for item, key in zip(right, right_keys, strict=True) if key not in left_keys)
         return [InputChange(path, left, right, removed_items=removed, added_items=added)]
     if isinstance(left, dict) and isinstance(right, dict):
         out = []

@@ -124,7 +124,7 @@ def plan_revisions(
         trees = [stack_.enter_context(checkout(repo, revision)) for revision in revisions]
         out_dir = Path(stack_.enter_context(tempfile.TemporaryDirectory(prefix="crossdock-diff-plans-")))
         children = []
-        for index, (revision, tree) in enumerate(zip(revisions, trees)):
+        for index, (revision, tree) in enumerate(zip(revisions, trees, strict=True)):
             project_dir = tree / relative
             if not (project_dir / "Pulumi.yaml").is_file() and not (project_dir / "Pulumi.yml").is_file():
                 raise CrossdockError(f"{_where(revision)}: no Pulumi.yaml in {relative.as_posix() or '.'}")

@@ -287,13 +287,13 @@ def _security_widening(change: Change) -> list[tuple[str, str]]:
                 out.append((SECURITY_WIDENING, f"{c.path} switched off"))
     if change.type == "aws:lambda/permission:Permission" and change.action in ("add", "update"):
         principal = after.get("principal")
-        if principal == "*" or (
-            isinstance(principal, str) and not after.get("sourceArn") and not after.get("sourceAccount")
+        if (
+            principal == "*"
+            or (isinstance(principal, str) and not after.get("sourceArn") and not after.get("sourceAccount"))
+        ) and (
+            change.action == "add" or any(c.path in ("principal", "sourceArn", "sourceAccount") for c in change.inputs)
         ):
-            if change.action == "add" or any(
-                c.path in ("principal", "sourceArn", "sourceAccount") for c in change.inputs
-            ):
-                out.append((SECURITY_WIDENING, f"lambda permission for {principal} without a source restriction"))
+            out.append((SECURITY_WIDENING, f"lambda permission for {principal} without a source restriction"))
     return out
 
 
@@ -457,6 +457,7 @@ def _rule_covers(old: dict[str, Any], new: dict[str, Any], cidr: str | None = No
         return False
     if ref is not None:
         return ref in old["refs"]
+    assert cidr is not None  # called with a cidr or a ref
     try:
         network = ipaddress.ip_network(cidr, strict=False)
     except ValueError:
@@ -466,7 +467,7 @@ def _rule_covers(old: dict[str, Any], new: dict[str, Any], cidr: str | None = No
             old_network = ipaddress.ip_network(candidate, strict=False)
         except ValueError:
             continue
-        if old_network.version == network.version and network.subnet_of(old_network):
+        if old_network.version == network.version and network.subnet_of(old_network):  # type: ignore[arg-type]  # same IP version
             return True
     return False
 

@@ -86,7 +86,7 @@ _ARN_SERVICE = {
 class Ctx:
     """Inputs of one resource plus deterministic generators seeded by its type and name."""
 
-    __slots__ = ("type", "name", "inputs", "region", "partition", "account", "_seed")
+    __slots__ = ("_seed", "account", "inputs", "name", "partition", "region", "type")
 
     def __init__(self, type_: str, name: str, inputs: dict[str, Any], region: str, account: str = ACCOUNT_ID):
         self.type = type_
@@ -152,7 +152,9 @@ class Ctx:
         return availability_zones(self.region)[0][0]
 
 
-Model = Callable[[Ctx], tuple[str, dict[str, Any]]]
+State = tuple[str, dict[str, Any]]
+"""A model's result: the physical id and the computed outputs."""
+Model = Callable[[Ctx], State]
 MODELS: dict[str, Model] = {}
 
 
@@ -203,7 +205,7 @@ def _generic(ctx: Ctx) -> tuple[str, dict[str, Any]]:
 
 
 @model("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
-def _bucket(ctx: Ctx):
+def _bucket(ctx: Ctx) -> State:
     bucket = ctx.named("bucket", max_len=63, lower=True)
     global_host = f"s3.{ctx.region}.{ctx.dns}" if ctx.region.startswith("cn-") else f"s3.{ctx.dns}"
     return bucket, {
@@ -240,7 +242,7 @@ def _bucket(ctx: Ctx):
     "aws:s3/bucketAccelerateConfiguration:BucketAccelerateConfiguration",
     "aws:s3/bucketRequestPaymentConfiguration:BucketRequestPaymentConfiguration",
 )
-def _bucket_config(ctx: Ctx):
+def _bucket_config(ctx: Ctx) -> State:
     return str(ctx.get("bucket", f"{ctx.name}-bucket")), {}
 
 
@@ -248,7 +250,7 @@ def _bucket_config(ctx: Ctx):
     "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration",
     "aws:s3/bucketWebsiteConfigurationV2:BucketWebsiteConfigurationV2",
 )
-def _bucket_website(ctx: Ctx):
+def _bucket_website(ctx: Ctx) -> State:
     bucket = str(ctx.get("bucket", f"{ctx.name}-bucket"))
     sep = "-" if ctx.region in _S3_WEBSITE_DASH else "."
     domain = f"s3-website{sep}{ctx.region}.{ctx.dns}"
@@ -256,7 +258,7 @@ def _bucket_website(ctx: Ctx):
 
 
 @model("aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2")
-def _bucket_object(ctx: Ctx):
+def _bucket_object(ctx: Ctx) -> State:
     key = str(ctx.get("key", ctx.name))
     return key, {"key": key, "etag": ctx.hex(32, "etag"), "versionId": ""}
 
@@ -265,7 +267,7 @@ def _bucket_object(ctx: Ctx):
 
 
 @model("aws:sqs/queue:Queue")
-def _queue(ctx: Ctx):
+def _queue(ctx: Ctx) -> State:
     name = ctx.named("name", max_len=80, suffix=".fifo" if ctx.get("fifoQueue") else "")
     url = f"https://sqs.{ctx.region}.{ctx.dns}/{ctx.account}/{name}"
     return url, {"name": name, "arn": ctx.arn("sqs", name), "url": url}
@@ -276,25 +278,25 @@ def _queue(ctx: Ctx):
     "aws:sqs/redrivePolicy:RedrivePolicy",
     "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy",
 )
-def _queue_attachment(ctx: Ctx):
+def _queue_attachment(ctx: Ctx) -> State:
     return str(ctx.get("queueUrl", f"{ctx.name}-queue")), {}
 
 
 @model("aws:sns/topic:Topic")
-def _topic(ctx: Ctx):
+def _topic(ctx: Ctx) -> State:
     name = ctx.named("name", max_len=256, suffix=".fifo" if ctx.get("fifoTopic") else "")
     arn = ctx.arn("sns", name)
     return arn, {"name": name, "arn": arn, "owner": ctx.account}
 
 
 @model("aws:sns/topicSubscription:TopicSubscription")
-def _subscription(ctx: Ctx):
+def _subscription(ctx: Ctx) -> State:
     arn = f"{ctx.get('topicArn', ctx.arn('sns', ctx.name))}:{ctx.uuid('sub')}"
     return arn, {"arn": arn, "ownerId": ctx.account, "confirmationWasAuthenticated": True}
 
 
 @model("aws:sns/topicPolicy:TopicPolicy")
-def _topic_policy(ctx: Ctx):
+def _topic_policy(ctx: Ctx) -> State:
     return str(ctx.get("arn", ctx.name)), {"owner": ctx.account}
 
 
@@ -307,7 +309,7 @@ def _topic_policy(ctx: Ctx):
     "aws:kms/externalKey:ExternalKey",
     "aws:kms/replicaExternalKey:ReplicaExternalKey",
 )
-def _kms_key(ctx: Ctx):
+def _kms_key(ctx: Ctx) -> State:
     key_id = (
         ("mrk-" + ctx.hex(32, "key")) if ctx.get("multiRegion") or "replica" in ctx.type.lower() else ctx.uuid("key")
     )
@@ -322,7 +324,7 @@ def _kms_key(ctx: Ctx):
 
 
 @model("aws:kms/alias:Alias")
-def _kms_alias(ctx: Ctx):
+def _kms_alias(ctx: Ctx) -> State:
     name = ctx.inputs.get("name") or f"alias/{ctx.named('name')}"
     target = str(ctx.get("targetKeyId", ""))
     target_arn = target if target.startswith("arn:") else ctx.arn("kms", f"key/{target}")
@@ -330,26 +332,26 @@ def _kms_alias(ctx: Ctx):
 
 
 @model("aws:secretsmanager/secret:Secret")
-def _secret(ctx: Ctx):
+def _secret(ctx: Ctx) -> State:
     name = ctx.named("name", max_len=512)
     arn = ctx.arn("secretsmanager", f"secret:{name}-{ctx.chars(6, _ALNUM_UPPER + _ALNUM_LOWER, 'suffix')}")
     return arn, {"name": name, "arn": arn}
 
 
 @model("aws:secretsmanager/secretVersion:SecretVersion")
-def _secret_version(ctx: Ctx):
+def _secret_version(ctx: Ctx) -> State:
     secret = str(ctx.get("secretId", ctx.name))
     version = ctx.uuid("version")
     return f"{secret}|{version}", {"arn": secret, "versionId": version, "versionStages": ["AWSCURRENT"]}
 
 
 @model("aws:secretsmanager/secretPolicy:SecretPolicy", "aws:secretsmanager/secretRotation:SecretRotation")
-def _secret_attachment(ctx: Ctx):
+def _secret_attachment(ctx: Ctx) -> State:
     return str(ctx.get("secretArn", ctx.get("secretId", ctx.name))), {}
 
 
 @model("aws:ssm/parameter:Parameter")
-def _ssm_parameter(ctx: Ctx):
+def _ssm_parameter(ctx: Ctx) -> State:
     name = ctx.named("name", max_len=2048)
     path = name if name.startswith("/") else f"/{name}"
     return name, {
@@ -363,7 +365,7 @@ def _ssm_parameter(ctx: Ctx):
 # -- IAM ------------------------------------------------------------------------------------
 
 
-def _iam_named(ctx: Ctx, kind: str, id_prefix: str, max_len: int = 64):
+def _iam_named(ctx: Ctx, kind: str, id_prefix: str, max_len: int = 64) -> State:
     name = ctx.named("name", max_len=max_len)
     path = ctx.get("path", "/")
     return name, {
@@ -376,37 +378,37 @@ def _iam_named(ctx: Ctx, kind: str, id_prefix: str, max_len: int = 64):
 
 
 @model("aws:iam/role:Role")
-def _role(ctx: Ctx):
+def _role(ctx: Ctx) -> State:
     name, out = _iam_named(ctx, "role", "AROA")
     out["maxSessionDuration"] = ctx.get("maxSessionDuration", 3600)
     return name, out
 
 
 @model("aws:iam/user:User")
-def _user(ctx: Ctx):
+def _user(ctx: Ctx) -> State:
     return _iam_named(ctx, "user", "AIDA")
 
 
 @model("aws:iam/group:Group")
-def _group(ctx: Ctx):
+def _group(ctx: Ctx) -> State:
     return _iam_named(ctx, "group", "AGPA", 128)
 
 
 @model("aws:iam/instanceProfile:InstanceProfile")
-def _instance_profile(ctx: Ctx):
+def _instance_profile(ctx: Ctx) -> State:
     return _iam_named(ctx, "instance-profile", "AIPA", 128)
 
 
 @model("aws:iam/policy:Policy")
-def _policy(ctx: Ctx):
-    name, out = _iam_named(ctx, "policy", "ANPA", 128)
+def _policy(ctx: Ctx) -> State:
+    _name, out = _iam_named(ctx, "policy", "ANPA", 128)
     out["policyId"] = out.pop("uniqueId")
     out["attachmentCount"] = 0
     return out["arn"], out
 
 
 @model("aws:iam/rolePolicy:RolePolicy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy")
-def _inline_policy(ctx: Ctx):
+def _inline_policy(ctx: Ctx) -> State:
     name = ctx.named("name", max_len=128)
     owner = ctx.get("role", ctx.get("user", ctx.get("group", "")))
     return f"{owner}:{name}", {"name": name}
@@ -417,13 +419,13 @@ def _inline_policy(ctx: Ctx):
     "aws:iam/userPolicyAttachment:UserPolicyAttachment",
     "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
 )
-def _policy_attachment(ctx: Ctx):
+def _policy_attachment(ctx: Ctx) -> State:
     owner = ctx.get("role", ctx.get("user", ctx.get("group", ctx.name)))
     return f"{owner}-{ctx.digits(26, 'attach')}", {}
 
 
 @model("aws:iam/serviceLinkedRole:ServiceLinkedRole")
-def _service_linked_role(ctx: Ctx):
+def _service_linked_role(ctx: Ctx) -> State:
     service = str(ctx.get("awsServiceName", "example.amazonaws.com"))
     name = "AWSServiceRoleFor" + "".join(p.capitalize() for p in service.split(".")[0].split("-"))
     arn = ctx.arn("iam", f"role/aws-service-role/{service}/{name}", region=False)
@@ -431,14 +433,14 @@ def _service_linked_role(ctx: Ctx):
 
 
 @model("aws:iam/openIdConnectProvider:OpenIdConnectProvider")
-def _oidc_provider(ctx: Ctx):
+def _oidc_provider(ctx: Ctx) -> State:
     url = str(ctx.get("url", "oidc.example.com")).removeprefix("https://")
     arn = ctx.arn("iam", f"oidc-provider/{url}", region=False)
     return arn, {"arn": arn}
 
 
 @model("aws:iam/accessKey:AccessKey")
-def _access_key(ctx: Ctx):
+def _access_key(ctx: Ctx) -> State:
     key = "AKIA" + ctx.chars(16)
     return key, {"secret": ctx.chars(40, _ALNUM_UPPER + _ALNUM_LOWER, "secret"), "status": "Active"}
 
@@ -496,7 +498,7 @@ def default_vpc_id(region: str) -> str:
 
 
 @model(*_EC2_IDS)
-def _ec2(ctx: Ctx):
+def _ec2(ctx: Ctx) -> State:
     prefix, arn_kind = _EC2_IDS[ctx.type]
     id_ = _ec2_id(ctx, prefix)
     out: dict[str, Any] = {}
@@ -595,7 +597,7 @@ _EC2_EXTRAS: dict[str, Callable[[Ctx, str], dict[str, Any]]] = {
 
 
 @model("aws:ec2/eip:Eip")
-def _eip(ctx: Ctx):
+def _eip(ctx: Ctx) -> State:
     id_ = _ec2_id(ctx, "eipalloc")
     return id_, {"arn": ctx.arn("ec2", f"elastic-ip/{id_}"), **_eip_extra(ctx, id_)}
 
@@ -613,7 +615,7 @@ def _private_dns(ctx: Ctx, ip: str) -> str:
 
 
 @model("aws:ec2/instance:Instance")
-def _instance(ctx: Ctx):
+def _instance(ctx: Ctx) -> State:
     id_ = _ec2_id(ctx, "i")
     private_ip = ctx.get("privateIp", ctx.ip(10, "private"))
     out: dict[str, Any] = {
@@ -636,7 +638,7 @@ def _instance(ctx: Ctx):
 
 
 @model("aws:ec2/keyPair:KeyPair")
-def _key_pair(ctx: Ctx):
+def _key_pair(ctx: Ctx) -> State:
     name = ctx.named("keyName", max_len=255)
     fingerprint = ":".join(ctx.hex(32, "fp")[i : i + 2] for i in range(0, 32, 2))
     return name, {
@@ -648,12 +650,12 @@ def _key_pair(ctx: Ctx):
 
 
 @model("aws:ec2/securityGroupRule:SecurityGroupRule")
-def _sg_rule(ctx: Ctx):
+def _sg_rule(ctx: Ctx) -> State:
     return f"sgrule-{ctx.digits(10)}", {"securityGroupRuleId": _ec2_id(ctx, "sgr")}
 
 
 @model("aws:ec2/route:Route")
-def _route(ctx: Ctx):
+def _route(ctx: Ctx) -> State:
     return f"r-{ctx.get('routeTableId', 'rtb')}{ctx.digits(10)}", {"origin": "CreateRoute", "state": "active"}
 
 
@@ -661,7 +663,7 @@ def _route(ctx: Ctx):
 
 
 @model("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
-def _load_balancer(ctx: Ctx):
+def _load_balancer(ctx: Ctx) -> State:
     name = ctx.named("name", max_len=32)
     lb_type = ctx.get("loadBalancerType", "application")
     short = {"application": "app", "network": "net", "gateway": "gwy"}.get(lb_type, "app")
@@ -683,7 +685,7 @@ def _load_balancer(ctx: Ctx):
 
 
 @model("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup")
-def _target_group(ctx: Ctx):
+def _target_group(ctx: Ctx) -> State:
     name = ctx.named("name", max_len=32)
     suffix = f"targetgroup/{name}/{ctx.hex(16, 'tg')}"
     arn = ctx.arn("elasticloadbalancing", suffix)
@@ -691,21 +693,21 @@ def _target_group(ctx: Ctx):
 
 
 @model("aws:lb/listener:Listener", "aws:alb/listener:Listener")
-def _listener(ctx: Ctx):
+def _listener(ctx: Ctx) -> State:
     lb_arn = str(ctx.get("loadBalancerArn", ctx.arn("elasticloadbalancing", "loadbalancer/app/lb/0")))
     arn = lb_arn.replace(":loadbalancer/", ":listener/", 1) + "/" + ctx.hex(16, "listener")
     return arn, {"arn": arn}
 
 
 @model("aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule")
-def _listener_rule(ctx: Ctx):
+def _listener_rule(ctx: Ctx) -> State:
     listener = str(ctx.get("listenerArn", ctx.arn("elasticloadbalancing", "listener/app/lb/0/0")))
     arn = listener.replace(":listener/", ":listener-rule/", 1) + "/" + ctx.hex(16, "rule")
     return arn, {"arn": arn}
 
 
 @model("aws:lb/targetGroupAttachment:TargetGroupAttachment", "aws:alb/targetGroupAttachment:TargetGroupAttachment")
-def _tg_attachment(ctx: Ctx):
+def _tg_attachment(ctx: Ctx) -> State:
     return f"{ctx.get('targetGroupArn', 'tg')}-{ctx.digits(20)}", {}
 
 
@@ -730,7 +732,7 @@ def _rds_host_suffix(ctx: Ctx) -> str:
 
 
 @model("aws:rds/cluster:Cluster")
-def _rds_cluster(ctx: Ctx):
+def _rds_cluster(ctx: Ctx) -> State:
     ident = ctx.named("clusterIdentifier", max_len=63, lower=True)
     host = _rds_host_suffix(ctx)
     return ident, {
@@ -747,7 +749,7 @@ def _rds_cluster(ctx: Ctx):
 
 
 @model("aws:rds/clusterInstance:ClusterInstance", "aws:rds/instance:Instance")
-def _rds_instance(ctx: Ctx):
+def _rds_instance(ctx: Ctx) -> State:
     ident = ctx.named("identifier", max_len=63, lower=True)
     port = _db_port(ctx)
     address = f"{ident}.{_rds_host_suffix(ctx)}.{ctx.region}.rds.{ctx.dns}"
@@ -766,7 +768,7 @@ def _rds_instance(ctx: Ctx):
 
 
 @model("aws:rds/subnetGroup:SubnetGroup")
-def _rds_subnet_group(ctx: Ctx):
+def _rds_subnet_group(ctx: Ctx) -> State:
     name = ctx.named("name", max_len=255, lower=True)
     return name, {"name": name, "arn": ctx.arn("rds", f"subgrp:{name}")}
 
@@ -776,7 +778,7 @@ def _rds_subnet_group(ctx: Ctx):
     "aws:rds/clusterParameterGroup:ClusterParameterGroup",
     "aws:rds/optionGroup:OptionGroup",
 )
-def _rds_group(ctx: Ctx):
+def _rds_group(ctx: Ctx) -> State:
     name = ctx.named("name", max_len=255, lower=True)
     kind = {
         "aws:rds/parameterGroup:ParameterGroup": "pg",
@@ -786,7 +788,7 @@ def _rds_group(ctx: Ctx):
 
 
 @model("aws:rds/globalCluster:GlobalCluster")
-def _rds_global(ctx: Ctx):
+def _rds_global(ctx: Ctx) -> State:
     ident = ctx.named("globalClusterIdentifier", max_len=63, lower=True)
     return ident, {
         "globalClusterIdentifier": ident,
@@ -796,7 +798,7 @@ def _rds_global(ctx: Ctx):
 
 
 @model("aws:dynamodb/table:Table")
-def _dynamodb_table(ctx: Ctx):
+def _dynamodb_table(ctx: Ctx) -> State:
     name = ctx.named("name", max_len=255)
     arn = ctx.arn("dynamodb", f"table/{name}")
     out: dict[str, Any] = {"name": name, "arn": arn, "billingMode": ctx.get("billingMode", "PROVISIONED")}
@@ -807,7 +809,7 @@ def _dynamodb_table(ctx: Ctx):
 
 
 @model("aws:elasticache/replicationGroup:ReplicationGroup")
-def _elasticache_rg(ctx: Ctx):
+def _elasticache_rg(ctx: Ctx) -> State:
     ident = ctx.named("replicationGroupId", max_len=40, lower=True)
     label = f"{ident}.{ctx.hex(6, 'ec')}.ng.0001.{_short_region(ctx.region)}.cache.{ctx.dns}"
     return ident, {
@@ -825,7 +827,7 @@ def _elasticache_rg(ctx: Ctx):
     "aws:elasticache/parameterGroup:ParameterGroup",
     "aws:elasticache/serverlessCache:ServerlessCache",
 )
-def _elasticache_named(ctx: Ctx):
+def _elasticache_named(ctx: Ctx) -> State:
     key = "clusterId" if ctx.type == "aws:elasticache/cluster:Cluster" else "name"
     kind = {
         "aws:elasticache/cluster:Cluster": "cluster",
@@ -845,7 +847,7 @@ def _short_region(region: str) -> str:
 
 
 @model("aws:cloudwatch/logGroup:LogGroup")
-def _log_group(ctx: Ctx):
+def _log_group(ctx: Ctx) -> State:
     name = ctx.named("name", max_len=512)
     return name, {
         "name": name,
@@ -855,14 +857,14 @@ def _log_group(ctx: Ctx):
 
 
 @model("aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm")
-def _alarm(ctx: Ctx):
+def _alarm(ctx: Ctx) -> State:
     key = "alarmName" if ctx.type.endswith("CompositeAlarm") else "name"
     name = ctx.named(key, max_len=255)
     return name, {key: name, "arn": ctx.arn("cloudwatch", f"alarm:{name}")}
 
 
 @model("aws:cloudwatch/eventRule:EventRule")
-def _event_rule(ctx: Ctx):
+def _event_rule(ctx: Ctx) -> State:
     name = ctx.named("name", max_len=64)
     bus = ctx.get("eventBusName", "default")
     resource = f"rule/{name}" if bus == "default" else f"rule/{bus}/{name}"
@@ -870,19 +872,19 @@ def _event_rule(ctx: Ctx):
 
 
 @model("aws:cloudwatch/eventBus:EventBus")
-def _event_bus(ctx: Ctx):
+def _event_bus(ctx: Ctx) -> State:
     name = ctx.named("name", max_len=256)
     return name, {"name": name, "arn": ctx.arn("events", f"event-bus/{name}")}
 
 
 @model("aws:cloudwatch/dashboard:Dashboard")
-def _dashboard(ctx: Ctx):
+def _dashboard(ctx: Ctx) -> State:
     name = str(ctx.get("dashboardName", ctx.name))
     return name, {"dashboardArn": ctx.arn("cloudwatch", f"dashboard/{name}", region=False)}
 
 
 @model("aws:lambda/function:Function")
-def _lambda(ctx: Ctx):
+def _lambda(ctx: Ctx) -> State:
     name = ctx.named("name", max_len=64)
     arn = ctx.arn("lambda", f"function:{name}")
     return name, {
@@ -900,7 +902,7 @@ def _lambda(ctx: Ctx):
 
 
 @model("aws:lambda/alias:Alias")
-def _lambda_alias(ctx: Ctx):
+def _lambda_alias(ctx: Ctx) -> State:
     name = ctx.named("name")
     function = str(ctx.get("functionName", "function"))
     base = function if function.startswith("arn:") else ctx.arn("lambda", f"function:{function}")
@@ -909,19 +911,19 @@ def _lambda_alias(ctx: Ctx):
 
 
 @model("aws:lambda/permission:Permission")
-def _lambda_permission(ctx: Ctx):
+def _lambda_permission(ctx: Ctx) -> State:
     sid = ctx.get("statementId") or f"terraform-{ctx.digits(26)}"
     return sid, {"statementId": sid}
 
 
 @model("aws:lambda/eventSourceMapping:EventSourceMapping")
-def _event_source_mapping(ctx: Ctx):
+def _event_source_mapping(ctx: Ctx) -> State:
     id_ = ctx.uuid("esm")
     return id_, {"uuid": id_, "arn": ctx.arn("lambda", f"event-source-mapping:{id_}"), "state": "Enabled"}
 
 
 @model("aws:ecr/repository:Repository")
-def _ecr_repository(ctx: Ctx):
+def _ecr_repository(ctx: Ctx) -> State:
     name = ctx.named("name", max_len=256, lower=True)
     return name, {
         "name": name,
@@ -932,14 +934,14 @@ def _ecr_repository(ctx: Ctx):
 
 
 @model("aws:ecs/cluster:Cluster")
-def _ecs_cluster(ctx: Ctx):
+def _ecs_cluster(ctx: Ctx) -> State:
     name = ctx.named("name", max_len=255)
     arn = ctx.arn("ecs", f"cluster/{name}")
     return arn, {"name": name, "arn": arn}
 
 
 @model("aws:ecs/service:Service")
-def _ecs_service(ctx: Ctx):
+def _ecs_service(ctx: Ctx) -> State:
     name = ctx.named("name", max_len=255)
     cluster = str(ctx.get("cluster", "default")).rsplit("/", 1)[-1]
     arn = ctx.arn("ecs", f"service/{cluster}/{name}")
@@ -947,14 +949,14 @@ def _ecs_service(ctx: Ctx):
 
 
 @model("aws:ecs/taskDefinition:TaskDefinition")
-def _ecs_task_definition(ctx: Ctx):
+def _ecs_task_definition(ctx: Ctx) -> State:
     family = str(ctx.get("family", ctx.name))
     base = ctx.arn("ecs", f"task-definition/{family}")
     return family, {"arn": f"{base}:1", "arnWithoutRevision": base, "revision": 1}
 
 
 @model("aws:eks/cluster:Cluster")
-def _eks_cluster(ctx: Ctx):
+def _eks_cluster(ctx: Ctx) -> State:
     name = ctx.named("name", max_len=100)
     token = ctx.hex(32, "endpoint").upper()
     return name, {
@@ -970,7 +972,7 @@ def _eks_cluster(ctx: Ctx):
 
 
 @model("aws:eks/nodeGroup:NodeGroup")
-def _eks_node_group(ctx: Ctx):
+def _eks_node_group(ctx: Ctx) -> State:
     cluster = str(ctx.get("clusterName", "cluster"))
     name = ctx.named("nodeGroupName", max_len=63)
     return f"{cluster}:{name}", {
@@ -981,28 +983,28 @@ def _eks_node_group(ctx: Ctx):
 
 
 @model("aws:sfn/stateMachine:StateMachine")
-def _state_machine(ctx: Ctx):
+def _state_machine(ctx: Ctx) -> State:
     name = ctx.named("name", max_len=80)
     arn = ctx.arn("states", f"stateMachine:{name}")
     return arn, {"name": name, "arn": arn, "status": "ACTIVE"}
 
 
 @model("aws:kinesis/stream:Stream")
-def _kinesis_stream(ctx: Ctx):
+def _kinesis_stream(ctx: Ctx) -> State:
     name = ctx.named("name", max_len=128)
     arn = ctx.arn("kinesis", f"stream/{name}")
     return arn, {"name": name, "arn": arn}
 
 
 @model("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream")
-def _firehose(ctx: Ctx):
+def _firehose(ctx: Ctx) -> State:
     name = ctx.named("name", max_len=64)
     arn = ctx.arn("firehose", f"deliverystream/{name}")
     return arn, {"name": name, "arn": arn}
 
 
 @model("aws:cloudtrail/trail:Trail")
-def _trail(ctx: Ctx):
+def _trail(ctx: Ctx) -> State:
     name = ctx.named("name", max_len=128)
     arn = ctx.arn("cloudtrail", f"trail/{name}")
     return arn, {"name": name, "arn": arn, "homeRegion": ctx.region}
@@ -1012,13 +1014,13 @@ def _trail(ctx: Ctx):
 
 
 @model("aws:backup/vault:Vault", "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault")
-def _backup_vault(ctx: Ctx):
+def _backup_vault(ctx: Ctx) -> State:
     name = ctx.named("name", max_len=50)
     return name, {"name": name, "arn": ctx.arn("backup", f"backup-vault:{name}"), "recoveryPoints": 0}
 
 
 @model("aws:backup/plan:Plan")
-def _backup_plan(ctx: Ctx):
+def _backup_plan(ctx: Ctx) -> State:
     id_ = ctx.uuid("plan")
     return id_, {
         "arn": ctx.arn("backup", f"backup-plan:{id_}"),
@@ -1028,7 +1030,7 @@ def _backup_plan(ctx: Ctx):
 
 
 @model("aws:backup/selection:Selection")
-def _backup_selection(ctx: Ctx):
+def _backup_selection(ctx: Ctx) -> State:
     return ctx.hex(24, "selection"), {"name": ctx.named("name", max_len=50)}
 
 
@@ -1037,20 +1039,20 @@ def _backup_selection(ctx: Ctx):
     "aws:backup/vaultNotifications:VaultNotifications",
     "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
 )
-def _backup_vault_attachment(ctx: Ctx):
+def _backup_vault_attachment(ctx: Ctx) -> State:
     vault = str(ctx.get("backupVaultName", ctx.name))
     return vault, {"backupVaultArn": ctx.arn("backup", f"backup-vault:{vault}")}
 
 
 @model("aws:backup/framework:Framework", "aws:backup/reportPlan:ReportPlan")
-def _backup_framework(ctx: Ctx):
+def _backup_framework(ctx: Ctx) -> State:
     name = ctx.named("name", max_len=256)
     kind = "framework" if ctx.type.endswith("Framework") else "report-plan"
     return name, {"name": name, "arn": ctx.arn("backup", f"{kind}:{name}-{ctx.uuid(kind)}")}
 
 
 @model("aws:efs/fileSystem:FileSystem")
-def _efs(ctx: Ctx):
+def _efs(ctx: Ctx) -> State:
     id_ = "fs-0" + ctx.hex(16)
     return id_, {
         "arn": ctx.arn("elasticfilesystem", f"file-system/{id_}"),
@@ -1061,7 +1063,7 @@ def _efs(ctx: Ctx):
 
 
 @model("aws:efs/mountTarget:MountTarget", "aws:efs/accessPoint:AccessPoint")
-def _efs_child(ctx: Ctx):
+def _efs_child(ctx: Ctx) -> State:
     if ctx.type.endswith("AccessPoint"):
         id_ = "fsap-0" + ctx.hex(16)
         return id_, {"arn": ctx.arn("elasticfilesystem", f"access-point/{id_}")}
@@ -1070,7 +1072,7 @@ def _efs_child(ctx: Ctx):
 
 
 @model("aws:cloudfront/distribution:Distribution")
-def _distribution(ctx: Ctx):
+def _distribution(ctx: Ctx) -> State:
     id_ = "E" + ctx.chars(13)
     return id_, {
         "arn": f"arn:{ctx.partition}:cloudfront::{ctx.account}:distribution/{id_}",
@@ -1083,7 +1085,7 @@ def _distribution(ctx: Ctx):
 
 
 @model("aws:cloudfront/originAccessIdentity:OriginAccessIdentity")
-def _oai(ctx: Ctx):
+def _oai(ctx: Ctx) -> State:
     id_ = "E" + ctx.chars(13)
     return id_, {
         "iamArn": f"arn:{ctx.partition}:iam::cloudfront:user/CloudFront Origin Access Identity {id_}",
@@ -1093,12 +1095,12 @@ def _oai(ctx: Ctx):
 
 
 @model("aws:cloudfront/originAccessControl:OriginAccessControl")
-def _oac(ctx: Ctx):
+def _oac(ctx: Ctx) -> State:
     return "E" + ctx.chars(13), {"etag": "E" + ctx.chars(13, salt="etag")}
 
 
 @model("aws:route53/zone:Zone")
-def _zone(ctx: Ctx):
+def _zone(ctx: Ctx) -> State:
     zone_id = "Z" + ctx.chars(20)
     d = ctx.digest("ns")
     servers = [
@@ -1115,13 +1117,13 @@ def _zone(ctx: Ctx):
 
 
 @model("aws:route53/record:Record")
-def _record(ctx: Ctx):
+def _record(ctx: Ctx) -> State:
     name = str(ctx.get("name", ctx.name))
     return f"{ctx.get('zoneId', 'Z')}_{name}_{ctx.get('type', 'A')}", {"fqdn": name.rstrip(".")}
 
 
 @model("aws:acm/certificate:Certificate")
-def _certificate(ctx: Ctx):
+def _certificate(ctx: Ctx) -> State:
     arn = ctx.arn("acm", f"certificate/{ctx.uuid('cert')}")
     domains = [ctx.get("domainName", "example.com"), *(ctx.get("subjectAlternativeNames", []) or [])]
     options = [
@@ -1142,7 +1144,7 @@ def _certificate(ctx: Ctx):
 
 
 @model("aws:acm/certificateValidation:CertificateValidation")
-def _certificate_validation(ctx: Ctx):
+def _certificate_validation(ctx: Ctx) -> State:
     return str(ctx.get("certificateArn", ctx.name)), {}
 
 
@@ -1152,7 +1154,7 @@ def _certificate_validation(ctx: Ctx):
     "aws:wafv2/ruleGroup:RuleGroup",
     "aws:wafv2/regexPatternSet:RegexPatternSet",
 )
-def _waf(ctx: Ctx):
+def _waf(ctx: Ctx) -> State:
     kind = {
         "aws:wafv2/webAcl:WebAcl": "webacl",
         "aws:wafv2/ipSet:IpSet": "ipset",
@@ -1167,7 +1169,7 @@ def _waf(ctx: Ctx):
 
 
 @model("aws:apigateway/restApi:RestApi")
-def _rest_api(ctx: Ctx):
+def _rest_api(ctx: Ctx) -> State:
     id_ = ctx.chars(10, _ALNUM_LOWER)
     return id_, {
         "name": ctx.get("name", ctx.name),
@@ -1178,7 +1180,7 @@ def _rest_api(ctx: Ctx):
 
 
 @model("aws:apigatewayv2/api:Api")
-def _http_api(ctx: Ctx):
+def _http_api(ctx: Ctx) -> State:
     id_ = ctx.chars(10, _ALNUM_LOWER)
     return id_, {
         "name": ctx.get("name", ctx.name),

@@ -18,7 +18,7 @@ from crossdock.engine.wire import SECRET_MASK, UNKNOWN, is_unknown
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 
-__all__ = ["Plan", "Resource", "STACK_TYPE", "UNKNOWN", "is_unknown"]
+__all__ = ["STACK_TYPE", "UNKNOWN", "Plan", "Resource", "is_unknown"]
 
 
 @dataclass(slots=True)
@@ -178,7 +178,7 @@ def _json_default(value: Any) -> Any:
 _NUMBER = re.compile(r"(\d+)")
 
 
-def natural_key(text: str) -> tuple:
+def natural_key(text: str) -> tuple[int | str, ...]:
     """Sort `subnet-10` after `subnet-9`."""
     return tuple(int(p) if p.isdigit() else p for p in _NUMBER.split(text))
 
@@ -198,7 +198,7 @@ def tree_order(resources: list[Resource]) -> list[Resource]:
         else:
             roots.append(r)
 
-    def key(r: Resource) -> tuple:
+    def key(r: Resource) -> tuple[bool, str, int, tuple[int | str, ...], str]:
         return (r.type != STACK_TYPE, r.source_file or "\uffff", r.source_line or 0, natural_key(r.name), r.type)
 
     ordered: list[Resource] = []

@@ -17,7 +17,9 @@ from crossdock.engine.aws_resources import ACCOUNT_ID, default_vpc_id
 from crossdock.engine.policy_document import render_policy_document
 from crossdock.engine.regions import _AZ_TABLE, availability_zones, dns_suffix, partition
 
-Handler = Callable[[dict[str, Any], str, dict[str, str]], dict[str, Any]]
+Args = dict[str, Any]
+Tags = dict[str, str]
+Handler = Callable[[Args, str, Tags], dict[str, Any]]
 HANDLERS: dict[str, Handler] = {}
 
 _REGION_NAMES = {
@@ -63,7 +65,7 @@ def _hex(*parts: Any, n: int = 16) -> str:
 
 
 @handler("aws:index/getAvailabilityZones:getAvailabilityZones")
-def _availability_zones(args, region, _tags):
+def _availability_zones(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     excluded_names = set(args.get("excludeNames") or [])
     excluded_ids = set(args.get("excludeZoneIds") or [])
     zones = [(n, z) for n, z in availability_zones(region) if n not in excluded_names and z not in excluded_ids]
@@ -78,7 +80,7 @@ def _availability_zones(args, region, _tags):
 
 
 @handler("aws:index/getAvailabilityZone:getAvailabilityZone")
-def _availability_zone(args, region, _tags):
+def _availability_zone(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     zones = availability_zones(region)
     name, zone_id = next(
         ((n, z) for n, z in zones if n == args.get("name") or z == args.get("zoneId")),
@@ -100,7 +102,7 @@ def _availability_zone(args, region, _tags):
 
 
 @handler("aws:index/getCallerIdentity:getCallerIdentity")
-def _caller_identity(args, region, _tags):
+def _caller_identity(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     return {
         "id": ACCOUNT_ID,
         "accountId": ACCOUNT_ID,
@@ -110,7 +112,7 @@ def _caller_identity(args, region, _tags):
 
 
 @handler("aws:index/getRegion:getRegion")
-def _region(args, region, _tags):
+def _region(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     name = args.get("region") or args.get("name") or region
     return {
         **args,
@@ -123,13 +125,13 @@ def _region(args, region, _tags):
 
 
 @handler("aws:index/getRegions:getRegions")
-def _regions(args, region, _tags):
+def _regions(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     names = sorted(r for r in _AZ_TABLE if partition(r) == partition(region))
     return {**args, "id": partition(region), "names": names}
 
 
 @handler("aws:index/getPartition:getPartition")
-def _partition(args, region, _tags):
+def _partition(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     p = partition(region)
     return {
         "id": p,
@@ -140,19 +142,19 @@ def _partition(args, region, _tags):
 
 
 @handler("aws:index/getDefaultTags:getDefaultTags")
-def _default_tags(args, region, tags):
+def _default_tags(args: Args, region: str, tags: Tags) -> dict[str, Any]:
     return {**args, "id": "aws", "tags": dict(tags)}
 
 
 @handler("aws:index/getServicePrincipal:getServicePrincipal")
-def _service_principal(args, region, _tags):
+def _service_principal(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     service = args.get("serviceName", "")
     suffix = dns_suffix(region)
     return {**args, "id": f"{service}.{region}", "name": f"{service}.{suffix}", "suffix": suffix, "region": region}
 
 
 @handler("aws:index/getArn:getArn")
-def _arn(args, region, _tags):
+def _arn(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     arn = str(args.get("arn", ""))
     parts = arn.split(":", 5) + [""] * 6
     return {
@@ -167,7 +169,7 @@ def _arn(args, region, _tags):
 
 
 @handler("aws:ec2/getAmi:getAmi")
-def _ami(args, region, _tags):
+def _ami(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     filters = {f.get("name"): list(f.get("values") or []) for f in args.get("filters") or [] if isinstance(f, dict)}
     pattern = (filters.get("name") or [args.get("nameRegex") or "offline-image-*"])[0]
     name = str(pattern).replace("*", "20240101.0").replace("?", "0")
@@ -222,7 +224,7 @@ def _ami(args, region, _tags):
 
 
 @handler("aws:ec2/getVpc:getVpc")
-def _vpc(args, region, _tags):
+def _vpc(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     default = bool(args.get("default")) or not (
         args.get("id") or args.get("cidrBlock") or args.get("filters") or args.get("tags")
     )
@@ -245,12 +247,12 @@ def _vpc(args, region, _tags):
 
 
 @handler("aws:iam/getPolicyDocument:getPolicyDocument")
-def _policy_document(args, region, _tags):
+def _policy_document(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     return render_policy_document(args)
 
 
 @handler("aws:lb/getLoadBalancer:getLoadBalancer")
-def _load_balancer(args, region, _tags):
+def _load_balancer(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     """An application load balancer named as asked (e.g. one the AWS Load Balancer Controller made)."""
     name = args.get("name") or ("lb-" + _hex(region, args, n=8))
     suffix = f"app/{name}/{_hex('lb', region, name)}"
@@ -283,7 +285,7 @@ def _arn_for(region: str, service: str, resource: str, *, account: str = ACCOUNT
 
 
 @handler("aws:route53/getZone:getZone")
-def _route53_zone(args, region, _tags):
+def _route53_zone(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     zone_id = args.get("zoneId") or ("Z" + _hex("zone", args.get("name"), args.get("privateZone"), n=20).upper())
     name = str(args.get("name") or "example.com").rstrip(".")
     if name.startswith("example.com") and args.get("zoneId"):
@@ -349,7 +351,7 @@ def _subnet_answer(subnet_id: str, region: str, args: dict[str, Any]) -> dict[st
 
 
 @handler("aws:ec2/getSubnets:getSubnets")
-def _subnets(args, region, _tags):
+def _subnets(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     filters = {f.get("name"): list(f.get("values") or []) for f in args.get("filters") or [] if isinstance(f, dict)}
     vpc_id = (filters.get("vpc-id") or [default_vpc_id(region)])[0]
     ids = []
@@ -361,13 +363,13 @@ def _subnets(args, region, _tags):
 
 
 @handler("aws:ec2/getSubnet:getSubnet")
-def _subnet(args, region, _tags):
+def _subnet(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     subnet_id = args.get("id") or ("subnet-0" + _hex("subnet", region, args))
     return _subnet_answer(subnet_id, region, args)
 
 
 @handler("aws:ec2/getSecurityGroup:getSecurityGroup")
-def _security_group(args, region, _tags):
+def _security_group(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     filters = {f.get("name"): list(f.get("values") or []) for f in args.get("filters") or [] if isinstance(f, dict)}
     name = args.get("name") or (filters.get("group-name") or ["default"])[0]
     vpc_id = args.get("vpcId") or (filters.get("vpc-id") or [default_vpc_id(region)])[0]
@@ -385,7 +387,7 @@ def _security_group(args, region, _tags):
 
 
 @handler("aws:ec2/getAmiIds:getAmiIds")
-def _ami_ids(args, region, tags):
+def _ami_ids(args: Args, region: str, tags: Tags) -> dict[str, Any]:
     first = _ami(args, region, tags)["id"]
     return {**args, "id": region, "ids": [first, "ami-0" + _hex("older", first)], "region": region}
 
@@ -401,7 +403,7 @@ _INSTANCE_SIZES = {
 
 
 @handler("aws:ec2/getInstanceType:getInstanceType")
-def _instance_type(args, region, _tags):
+def _instance_type(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     name = str(args.get("instanceType") or "t3.micro")
     family, _, size = name.partition(".")
     if size in _INSTANCE_SIZES:
@@ -441,7 +443,7 @@ def _instance_type(args, region, _tags):
 
 
 @handler("aws:acm/getCertificate:getCertificate")
-def _certificate(args, region, _tags):
+def _certificate(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     domain = str(args.get("domain") or "example.com")
     cert_id = str(uuid_from("acm", region, domain))
     arn = _arn_for(region, "acm", f"certificate/{cert_id}")
@@ -462,7 +464,7 @@ def _certificate(args, region, _tags):
 
 
 @handler("aws:ecr/getAuthorizationToken:getAuthorizationToken")
-def _ecr_token(args, region, _tags):
+def _ecr_token(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     registry = args.get("registryId") or ACCOUNT_ID
     password = "offline-" + _hex("ecr-password", registry, region, n=32)
     import base64
@@ -481,7 +483,7 @@ def _ecr_token(args, region, _tags):
 
 
 @handler("aws:ecr/getRepository:getRepository")
-def _ecr_repository(args, region, _tags):
+def _ecr_repository(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     name = str(args.get("name") or "repository")
     registry = args.get("registryId") or ACCOUNT_ID
     return {
@@ -502,7 +504,7 @@ def _ecr_repository(args, region, _tags):
 
 
 @handler("aws:ssm/getParameter:getParameter")
-def _ssm_parameter(args, region, _tags):
+def _ssm_parameter(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     name = str(args.get("name") or "parameter")
     if name.startswith("/aws/service/") and "ami" in name:
         value = "ami-0" + _hex("ssm-ami", region, name)  # public AMI parameters resolve to an image id
@@ -531,7 +533,7 @@ def _secret_arn(region: str, name_or_arn: str) -> tuple[str, str]:
 
 
 @handler("aws:secretsmanager/getSecret:getSecret")
-def _secret(args, region, _tags):
+def _secret(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     arn, name = _secret_arn(region, str(args.get("arn") or args.get("name") or "secret"))
     return {
         **args,
@@ -550,7 +552,7 @@ def _secret(args, region, _tags):
 
 
 @handler("aws:secretsmanager/getSecretVersion:getSecretVersion")
-def _secret_version(args, region, _tags):
+def _secret_version(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     arn, name = _secret_arn(region, str(args.get("secretId") or "secret"))
     stage = args.get("versionStage") or "AWSCURRENT"
     version = args.get("versionId") or str(uuid_from("secret-version", arn, stage))
@@ -575,7 +577,7 @@ def _key_id(region: str, seed: str) -> str:
 
 
 @handler("aws:kms/getAlias:getAlias")
-def _kms_alias(args, region, _tags):
+def _kms_alias(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     name = str(args.get("name") or "alias/aws/s3")
     key_id = _key_id(region, name)
     return {
@@ -590,7 +592,7 @@ def _kms_alias(args, region, _tags):
 
 
 @handler("aws:kms/getKey:getKey")
-def _kms_key(args, region, _tags):
+def _kms_key(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     ref = str(args.get("keyId") or "key")
     if ref.startswith("arn:") and ":key/" in ref:
         key_id = ref.rsplit("/", 1)[-1]
@@ -628,7 +630,7 @@ def _kms_key(args, region, _tags):
 
 
 @handler("aws:iam/getRole:getRole")
-def _iam_role(args, region, _tags):
+def _iam_role(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     name = str(args.get("name") or "role")
     return {
         **args,
@@ -655,7 +657,7 @@ def _iam_role(args, region, _tags):
 
 
 @handler("aws:iam/getPolicy:getPolicy")
-def _iam_policy(args, region, _tags):
+def _iam_policy(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     arn = args.get("arn")
     name = args.get("name") or (str(arn).rsplit("/", 1)[-1] if arn else "policy")
     prefix = args.get("pathPrefix") or "/"
@@ -694,14 +696,14 @@ _ELB_ACCOUNTS = {
 
 
 @handler("aws:elb/getServiceAccount:getServiceAccount")
-def _elb_service_account(args, region, _tags):
+def _elb_service_account(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     name = args.get("region") or region
     account = _ELB_ACCOUNTS.get(name, "127311923021")
     return {**args, "id": account, "arn": f"arn:{partition(name)}:iam::{account}:root", "region": name}
 
 
 @handler("aws:eks/getCluster:getCluster")
-def _eks_cluster(args, region, _tags):
+def _eks_cluster(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     name = str(args.get("name") or "cluster")
     oidc = _hex("oidc", region, name, n=32).upper()
     return {
@@ -741,7 +743,7 @@ def _eks_cluster(args, region, _tags):
 
 
 @handler("aws:lambda/getFunction:getFunction")
-def _lambda_function(args, region, _tags):
+def _lambda_function(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     name = str(args.get("functionName") or "function")
     if name.startswith("arn:"):
         name = name.split(":")[6]
@@ -791,7 +793,7 @@ _ENGINE_VERSIONS = {
 
 
 @handler("aws:rds/getEngineVersion:getEngineVersion")
-def _rds_engine_version(args, region, _tags):
+def _rds_engine_version(args: Args, region: str, _tags: Tags) -> dict[str, Any]:
     engine = str(args.get("engine") or "postgres")
     default_version, family = _ENGINE_VERSIONS.get(engine, ("1.0", engine))
     preferred = list(args.get("preferredVersions") or [])

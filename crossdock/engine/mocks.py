@@ -70,7 +70,11 @@ class OfflineMocks(Mocks):
             if modelled is not None:
                 return modelled
         if is_aws_type(typ):
-            region = getattr(args, "region", None) or self.resolver.region_for(typ, inputs, args.provider)
+            region = (
+                getattr(args, "region", None)
+                or self.resolver.region_for(typ, inputs, args.provider)
+                or self.resolver.default.region
+            )
             tags = self.resolver.provider(args.provider).default_tags
             id_, state = aws_resources.compute(typ, args.name, inputs, region, tags)
             if args.resource_id:  # `.get()` reads keep the id they asked for

@@ -56,7 +56,8 @@ def render_policy_document(args: dict[str, Any]) -> dict[str, Any]:
                 seen_sids.add(sid)
         _merge(merged, doc)
 
-    current = {"Version": version, "Id": args.get("policyId") or "", "Statement": []}
+    statements: list[dict[str, Any]] = []
+    current = {"Version": version, "Id": args.get("policyId") or "", "Statement": statements}
     sids: set[str] = set()
     for raw in args.get("statements") or []:
         stmt = _statement_from_args(raw, version)
@@ -67,7 +68,7 @@ def render_policy_document(args: dict[str, Any]) -> dict[str, Any]:
                     f"found duplicate sid ({sid}), either remove the sid or ensure the sid is unique across all statements"
                 )
             sids.add(sid)
-        current["Statement"].append(stmt)
+        statements.append(stmt)
     _merge(merged, current)
 
     for index, override in enumerate(args.get("overridePolicyDocuments") or []):

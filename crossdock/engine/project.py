@@ -322,9 +322,12 @@ def _config_value_nodes(root: yaml.Node | None) -> dict[str, yaml.Node]:
     if not isinstance(root, yaml.MappingNode):
         return {}
     for key_node, value_node in root.value:
-        if isinstance(key_node, yaml.ScalarNode) and key_node.value == "config":
-            if isinstance(value_node, yaml.MappingNode):
-                return {k.value: v for k, v in value_node.value if isinstance(k, yaml.ScalarNode)}
+        if (
+            isinstance(key_node, yaml.ScalarNode)
+            and key_node.value == "config"
+            and isinstance(value_node, yaml.MappingNode)
+        ):
+            return {k.value: v for k, v in value_node.value if isinstance(k, yaml.ScalarNode)}
     return {}
 
 

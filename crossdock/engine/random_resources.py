@@ -58,8 +58,8 @@ def compute(typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str,
             pet = f"{inputs['prefix']}{inputs.get('separator') or '-'}{pet}"
         return pet, {**inputs, "id": pet}
     if kind == "RandomUuid":
-        value = str(uuid.UUID(bytes=seed[:16], version=4))
-        return value, {**inputs, "result": value}
+        text = str(uuid.UUID(bytes=seed[:16], version=4))
+        return text, {**inputs, "result": text}
     if kind == "RandomShuffle":
         items = list(inputs.get("inputs") or [])
         ordered = sorted(items, key=lambda item: hashlib.sha256(seed + str(item).encode()).digest())

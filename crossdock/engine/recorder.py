@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from google.protobuf import empty_pb2
 from pulumi.runtime import Mocks
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, _resolve_callbacks
 from pulumi.runtime.proto import provider_pb2, resource_pb2
 from pulumi.runtime.settings import get_project, get_stack
-from google.protobuf import empty_pb2
 
 from crossdock.engine.graph import STACK_TYPE, Resource
 from crossdock.engine.regions import AWS_PROVIDER_TYPE, RegionResolver
@@ -41,7 +41,7 @@ class RecordingMonitor(MockMonitor):
         self.secret_outputs: dict[str, dict[str, Any]] = {}
         self.warnings: list[str] = []
         self._source_cache: dict[str, tuple[str, bool]] = {}
-        self._transforms_by_urn: dict[str, list] = {}
+        self._transforms_by_urn: dict[str, list[Any]] = {}
         self._prefix = str(self.project_dir) + os.sep
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
@@ -58,7 +58,7 @@ class RecordingMonitor(MockMonitor):
         return f"urn:pulumi:{get_stack()}::{get_project()}::{type_}::{name}"
 
     # -- resources -----------------------------------------------------------------------------
-    def RegisterResource(self, request):
+    def RegisterResource(self, request: Any) -> resource_pb2.RegisterResourceResponse:
         urn = self.make_urn(request.parent, request.type, request.name)
         type_ = request.type
         if type_ == STACK_TYPE:
@@ -114,7 +114,7 @@ class RecordingMonitor(MockMonitor):
         self.resources[urn] = MockMonitor.ResourceRegistration(urn, id_, state)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=id_, object=encode_struct(wire_state))
 
-    def ReadResource(self, request):
+    def ReadResource(self, request: Any) -> resource_pb2.ReadResourceResponse:
         urn = self.make_urn(request.parent, request.type, request.name)
         inputs, _ = decode_struct(request.properties)
         region = self.resolver.region_for(request.type, inputs, request.provider)
@@ -147,7 +147,7 @@ class RecordingMonitor(MockMonitor):
         self.resources[urn] = MockMonitor.ResourceRegistration(urn, id_ or request.id, state)
         return resource_pb2.ReadResourceResponse(urn=urn, id=id_ or request.id, properties=encode_struct(state))
 
-    def RegisterResourceOutputs(self, request):
+    def RegisterResourceOutputs(self, request: Any) -> empty_pb2.Empty:
         masked: dict[str, Any] = {}
         outputs, secret_keys = decode_struct(request.outputs, masked)
         self.secret_outputs[request.urn] = {key: outputs[key] for key in secret_keys if key in outputs}
@@ -157,20 +157,21 @@ class RecordingMonitor(MockMonitor):
         return empty_pb2.Empty()
 
     # -- invokes ---------------------------------------------------------------------------------
-    def Invoke(self, request):
+    def Invoke(self, request: Any) -> resource_pb2.ResourceInvokeResponse:
         if request.tok == "pulumi:pulumi:getResource":
-            return super().Invoke(request)
+            response: resource_pb2.ResourceInvokeResponse = super().Invoke(request)  # type: ignore[no-untyped-call]
+            return response
         args, _ = decode_struct(request.args)
         result = self.mocks.call(MockCallArgs(token=request.tok, args=args, provider=request.provider))
         if isinstance(result, dict):
             ret, failures = result, None
         else:
             ret, failures = result[0], result[1]
-        failures = [provider_pb2.CheckFailure(property=p, reason=r) for p, r in failures or []]
-        return resource_pb2.ResourceInvokeResponse(failures=failures, **{"return": encode_struct(ret or {})})
+        checks = [provider_pb2.CheckFailure(property=p, reason=r) for p, r in failures or []]
+        return resource_pb2.ResourceInvokeResponse(failures=checks, **{"return": encode_struct(ret or {})})  # type: ignore[arg-type]  # `return` is a keyword
 
     # -- helpers -----------------------------------------------------------------------------------
-    def _transforms_for(self, request, urn: str) -> list:
+    def _transforms_for(self, request: Any, urn: str) -> list[Any]:
         """Transforms that apply, in the engine's order: the resource's own, its ancestors', the stack's.
 
         The SDK's plain MockMonitor ignores transforms; the real engine runs them before the
@@ -185,7 +186,7 @@ class RecordingMonitor(MockMonitor):
 
     def _record(
         self,
-        request,
+        request: Any,
         urn: str,
         inputs: dict[str, Any],
         secret_keys: frozenset[str],
@@ -219,7 +220,7 @@ class RecordingMonitor(MockMonitor):
             source_line=line,
         )
 
-    def _source(self, request) -> tuple[str | None, int | None]:
+    def _source(self, request: Any) -> tuple[str | None, int | None]:
         """Where the program declared the resource, relative to the project when inside it.
 
         The SDK reports the caller of the resource class's constructor; for classes with
@@ -248,7 +249,9 @@ class RecordingMonitor(MockMonitor):
         return cached
 
 
-def _apply_transforms(transforms: list, request, inputs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def _apply_transforms(
+    transforms: list[Any], request: Any, inputs: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Run resource transforms on the wire-named inputs; return new inputs and changed options."""
     from pulumi import ResourceOptions
     from pulumi.resource import ResourceTransformArgs
@@ -277,7 +280,7 @@ def _apply_transforms(transforms: list, request, inputs: dict[str, Any]) -> tupl
     return inputs, options
 
 
-async def _awaited(awaitable):
+async def _awaited(awaitable: Any) -> Any:
     return await awaitable
 
 
@@ -289,7 +292,7 @@ def _provider_urn(ref: str) -> str:
     return urn if sep else ref
 
 
-def _aliases(request) -> list[Any]:
+def _aliases(request: Any) -> list[Any]:
     out: list[Any] = list(request.aliasURNs)
     for alias in request.aliases:
         if alias.urn:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,7 +96,7 @@ class RegionResolver:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_config(cls, config: dict[str, str]) -> "RegionResolver":
+    def from_config(cls, config: Mapping[str, str]) -> RegionResolver:
         """Build from stack config: `aws:region` and `aws:defaultTags` (a JSON object)."""
         return cls(config.get("aws:region") or None, _default_tags(config.get("aws:defaultTags")))
 

@@ -202,14 +202,14 @@ def _pip_env() -> dict[str, str]:
 def _pip_failure(output: list[str], missing: list[Declared]) -> str:
     """One line: pip's first error, with the conflict's cause when pip names one."""
     errors = [line[len("ERROR: ") :].strip() for line in output if line.startswith("ERROR: ")]
-    causes = []
+    causes: list[str] = []
     collecting = False
     for line in output:
         if line.startswith("The conflict is caused by:"):
             collecting = True
             continue
         if collecting:
-            if not line.strip() or line.startswith("To fix") or line.startswith("Additionally"):
+            if not line.strip() or line.startswith(("To fix", "Additionally")):
                 if causes:
                     break
                 continue
@@ -296,7 +296,7 @@ _PINS: list[tuple[str, str]] | None = None
 
 def _own_pins() -> list[tuple[str, str]]:
     """(name, version) of every distribution in crossdock's environment (what pip must not change)."""
-    global _PINS
+    global _PINS  # noqa: PLW0603 - a per-process cache of the environment's pins
     if _PINS is None:
         pins = {}
         for dist in importlib.metadata.distributions():

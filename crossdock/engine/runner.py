@@ -21,7 +21,7 @@ import runpy
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,17 +83,16 @@ def run_stack(
     )
     site_dir = resolve_requirements(project).site_dir  # the project's own dependencies (cached install)
     # A nested run happens inside its parent's run, which already holds the lock.
-    with nullcontext() if references.nested else _RUN_LOCK:
-        with _program_environment(project, site_dir):
-            session = _in_thread(
-                lambda: runpy.run_path(program, run_name="__main__"),
-                project=project.name,
-                stack=stack_config.stack,
-                config=stack_config.config,
-                secret_keys=stack_config.secret_keys,
-                project_dir=project.directory,
-                references=references,
-            )
+    with nullcontext() if references.nested else _RUN_LOCK, _program_environment(project, site_dir):
+        session = _in_thread(
+            lambda: runpy.run_path(program, run_name="__main__"),
+            project=project.name,
+            stack=stack_config.stack,
+            config=stack_config.config,
+            secret_keys=stack_config.secret_keys,
+            project_dir=project.directory,
+            references=references,
+        )
     # Back in the caller's working directory: file names in messages are relative to it.
     if session.mocks.failure is not None:  # e.g. a stack reference to a stack that does not exist
         raise session.mocks.failure
@@ -160,7 +159,7 @@ class RecordingEngine(MockEngine):
         self.warnings: list[str] = []
         self.errors: list[str] = []
 
-    def Log(self, request):
+    def Log(self, request: Any) -> None:
         message = one_line(request.message)
         if request.urn:
             message = f"{message} ({request.urn.rsplit('::', 1)[-1]})"
@@ -169,7 +168,7 @@ class RecordingEngine(MockEngine):
         elif request.severity == engine_pb2.ERROR:
             self.errors.append(message)
 
-    def RequirePulumiVersion(self, request):
+    def RequirePulumiVersion(self, request: Any) -> empty_pb2.Empty:
         return empty_pb2.Empty()
 
 
@@ -324,14 +323,14 @@ class _FailureTracebacks:
         self._roots = roots
         self._keep: list[BaseException] = []  # keep ids valid while the run lasts
 
-    def task_factory(self, loop, coro, context=None):
+    def task_factory(self, loop: Any, coro: Any, context: Any = None) -> asyncio.Task[Any]:
         if self._roots:
             self._note_invoke_site(sys._getframe(1))
         task = asyncio.Task(coro, loop=loop, context=context)
         task.add_done_callback(self._done)
         return task
 
-    def _note_invoke_site(self, frame) -> None:
+    def _note_invoke_site(self, frame: Any) -> None:
         for _ in range(6):  # ensure_future <- _sync_await <- invoke, or ensure_future <- invoke_output
             if frame is None:
                 return
@@ -350,7 +349,7 @@ class _FailureTracebacks:
                         return
             frame = frame.f_back
 
-    def _done(self, task: asyncio.Task) -> None:
+    def _done(self, task: asyncio.Task[Any]) -> None:
         if task.cancelled():
             return
         exc = task.exception()
@@ -391,7 +390,7 @@ def describe_failure(
     return f"{text} (at {location})" if location else text
 
 
-def _chain(error: BaseException):
+def _chain(error: BaseException) -> Iterator[BaseException]:
     seen: set[int] = set()
     exc: BaseException | None = error
     while exc is not None and id(exc) not in seen:
@@ -414,7 +413,7 @@ def _innermost_project_frame(frames: traceback.StackSummary, project: Project) -
 
 
 @contextmanager
-def _program_environment(project: Project, site_dir: Path | None = None):
+def _program_environment(project: Project, site_dir: Path | None = None) -> Iterator[None]:
     """cwd = program dir, program dir first on sys.path, the project's installed requirements
     (if any) last; afterwards restore both and forget modules the program imported from the
     project, so the next run is fresh."""

@@ -8,6 +8,7 @@ per type and region, then warnings and exports.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from rich import box
@@ -59,15 +60,15 @@ def render_plan(plan: Plan, console: Console) -> None:
 def _tree_lines(plan: Plan, width: int) -> Text:
     """The preview tree as fixed-width lines; on narrow consoles Info, then Type and
     Name are shortened (with an ellipsis) so the region always stays visible."""
-    rows = []
+    rows: list[tuple[str, str, bool, str, str, str]] = []
     for resource, prefix in _walk(plan):
-        info = []
+        notes = []
         if resource.protect:
-            info.append("protected")
+            notes.append("protected")
         if resource.retain_on_delete:
-            info.append("retain-on-delete")
+            notes.append("retain-on-delete")
         if resource.provider:
-            info.append(f"provider={resource.provider.rsplit('::', 1)[-1]}")
+            notes.append(f"provider={resource.provider.rsplit('::', 1)[-1]}")
         rows.append(
             (
                 prefix,
@@ -75,7 +76,7 @@ def _tree_lines(plan: Plan, width: int) -> Text:
                 resource.custom,
                 resource.name,
                 resource.region or "",
-                ", ".join(info),
+                ", ".join(notes),
             )
         )
 
@@ -119,10 +120,10 @@ def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
-def _walk(plan: Plan):
+def _walk(plan: Plan) -> Iterator[tuple[Resource, str]]:
     """Yield (resource, tree prefix) depth-first in plan order."""
 
-    def visit(resource: Resource, lead: str, last: bool, depth: int):
+    def visit(resource: Resource, lead: str, last: bool, depth: int) -> Iterator[tuple[Resource, str]]:
         prefix = "" if depth == 0 else lead + ("└─ " if last else "├─ ")
         yield resource, prefix
         kids = plan.children(resource.urn)

@@ -40,7 +40,7 @@ _Struct = struct_pb2.Struct
 _ListValue = struct_pb2.ListValue
 
 
-class WireAsset(dict):
+class WireAsset(dict[str, Any]):
     """An asset or archive as plain data: `{"asset"|"archive": {"path"|"text"|"uri"|"assets": ...}}`.
 
     A dict, so JSON, policies and exporters read it like any other value; `wire()` gives back
@@ -51,11 +51,12 @@ class WireAsset(dict):
 
     @property
     def kind(self) -> str:
-        return next(iter(self))
+        return str(next(iter(self)))
 
     @property
     def fields(self) -> dict[str, Any]:
-        return self[self.kind]
+        fields: dict[str, Any] = self[self.kind]
+        return fields
 
     def wire(self) -> dict[str, Any]:
         sig = _ASSET if self.kind == "asset" else _ARCHIVE
@@ -168,5 +169,5 @@ def _to_wire(value: Any) -> Any:
         return value if out is None else out
     if isinstance(value, list):
         items = [_to_wire(v) for v in value]
-        return value if all(a is b for a, b in zip(items, value)) else items
+        return value if all(a is b for a, b in zip(items, value, strict=False)) else items
     return value

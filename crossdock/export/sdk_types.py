@@ -81,7 +81,7 @@ class Obj:
     """The SDK's `@pulumi.input_type` class describing the object's properties."""
 
 
-Shape = Union[Scalar, ListOf, MapOf, Obj]
+Shape = Scalar | ListOf | MapOf | Obj
 
 ANY = Scalar(frozenset({"any"}))
 
@@ -189,8 +189,8 @@ def fields_of(cls: type) -> dict[str, Field]:
 # -- annotations -> shapes ------------------------------------------------------------------
 
 _SCALARS = {str: "str", int: "int", float: "float", bool: "bool"}
-_SEQUENCES = {list, tuple, collections.abc.Sequence, typing.Sequence, typing.List}
-_MAPPINGS = {dict, collections.abc.Mapping, typing.Mapping, typing.Dict}
+_SEQUENCES = {list, tuple, collections.abc.Sequence, typing.Sequence, list}
+_MAPPINGS = {dict, collections.abc.Mapping, typing.Mapping, dict}
 
 
 def _is_plumbing(tp: Any) -> bool:

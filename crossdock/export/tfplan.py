@@ -302,7 +302,7 @@ def _json_object(value: Any) -> dict[str, Any] | None:
 class _Dependency:
     """An exported resource others may reference: its address and attribute values."""
 
-    __slots__ = ("address", "resource", "_values")
+    __slots__ = ("_values", "address", "resource")
 
     def __init__(self, address: str, resource: Resource) -> None:
         self.address = address
@@ -439,11 +439,10 @@ class _Translator:
                 return [v], ([m] if m else None), ([e] if e else None)
             if isinstance(value, list):  # already a list of one block
                 return self._list_of_objects(value, shape.cls)
-        if isinstance(shape, ListOf):
-            if isinstance(value, list):
-                if isinstance(shape.item, Obj):
-                    return self._list_of_objects(value, shape.item.cls)
-                return self._list(value, shape.item)
+        if isinstance(shape, ListOf) and isinstance(value, list):
+            if isinstance(shape.item, Obj):
+                return self._list_of_objects(value, shape.item.cls)
+            return self._list(value, shape.item)
         if isinstance(shape, MapOf) and isinstance(value, dict):
             return self._map(value, shape.item)
         if isinstance(value, dict):
@@ -551,7 +550,7 @@ class _Translator:
 
 
 def _references(deps: list[_Dependency], hint: str) -> list[str]:
-    attr = "arn" if hint.endswith("arn") or hint.endswith("arns") else "id"
+    attr = "arn" if hint.endswith(("arn", "arns")) else "id"
     refs: list[str] = []
     for dep in deps:
         refs.extend((f"{dep.address}.{attr}", dep.address))
@@ -588,7 +587,7 @@ def _coerce(value: Any, shape: Scalar | None) -> Any:
 def _asset_path(asset: dict[str, Any]) -> str:
     """An asset or archive as Terraform names it: its path or URI (inline content has neither)."""
     if len(asset) == 1 and isinstance(asset.get("asset", asset.get("archive")), dict):
-        asset = asset.get("asset", asset.get("archive"))  # the engine's readable form
+        asset = asset.get("asset", asset.get("archive")) or {}  # the engine's readable form
     for key in ("path", "uri"):
         if isinstance(asset.get(key), str):
             return asset[key]
@@ -622,8 +621,8 @@ def _add_computed(
     if "tagsAll" in fields and "tags_all" not in values:
         tags_all = resource.outputs.get("tagsAll")
         if not isinstance(tags_all, dict):
-            tags = values.get("tags") if isinstance(values.get("tags"), dict) else {}
-            tags_all = {**providers.default_tags(resource), **tags}
+            tags = values.get("tags")
+            tags_all = {**providers.default_tags(resource), **(tags if isinstance(tags, dict) else {})}
         if tags_all:
             values["tags_all"] = {k: v for k, v in sorted(tags_all.items()) if not is_unknown(v)}
     if "region" in fields and "region" not in values and resource.region:

@@ -95,7 +95,8 @@ def gate_plan(plan: Plan, project_dir: Path, inputs: GateInputs, options: CheckO
     check_rule_ids(waivers, [rule.id for rule in rules], waivers_path)
     custom = [resource for resource in plan.resources if resource.custom]
     unmatched = unmatched_notes(waivers, plan.stack, (r.name for r in custom), (r.urn for r in custom))
-    rules_run, notes = [rule.id for rule in rules], []
+    rules_run = [rule.id for rule in rules]
+    notes: list[str] = []
     if options.checkov:
         pack_findings = list(findings)
         for scanner in inputs.scanners:

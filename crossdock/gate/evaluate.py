@@ -50,11 +50,11 @@ def evaluate(
         config = _config_with_defaults(rule, policy_config.values.get(rule.id))
         if isinstance(rule.policy, ResourceValidationPolicy):
             for record in graph.records:
-                args = graph.resource_args(record, config)
-                findings.extend(_run(rule, level, args, graph, default_urn=record.urn))
+                resource_args = graph.resource_args(record, config)
+                findings.extend(_run(rule, level, resource_args, graph, default_urn=record.urn))
         else:
-            args = StackValidationArgs(graph.resources, config)
-            findings.extend(_run(rule, level, args, graph, default_urn=None))
+            stack_args = StackValidationArgs(graph.resources, config)
+            findings.extend(_run(rule, level, stack_args, graph, default_urn=None))
     return findings
 
 
@@ -63,9 +63,7 @@ def stack_validation_args(plan: Plan, config: Mapping[str, Any] | None = None) -
     return StackValidationArgs(_PolicyGraph(plan).resources, dict(config or {}))
 
 
-def _run(
-    rule: Rule, level: EnforcementLevel, args: Any, graph: "_PolicyGraph", default_urn: str | None
-) -> list[Finding]:
+def _run(rule: Rule, level: EnforcementLevel, args: Any, graph: _PolicyGraph, default_urn: str | None) -> list[Finding]:
     reported: list[tuple[str, str | None]] = []
 
     def report(message: str, urn: str | None = None) -> None:
@@ -166,7 +164,7 @@ class _PolicyGraph:
             record.parent or None,
         )
         # Not part of the CLI's analyzer options; rules read it with getattr(..., False).
-        options.retain_on_delete = record.retain_on_delete
+        options.retain_on_delete = record.retain_on_delete  # type: ignore[attr-defined]
         return options
 
     def _provider(self, record: Resource) -> PolicyProviderResource | None:

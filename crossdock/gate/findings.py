@@ -75,7 +75,7 @@ class GateResult:
         }
 
     def sorted_findings(self) -> list[Finding]:
-        def key(finding: Finding) -> tuple:
+        def key(finding: Finding) -> tuple[bool, bool, int, str, str]:
             rank = SEVERITY_ORDER.index(finding.severity) if finding.severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
             return (finding.waived, finding.enforcement is not Enforcement.MANDATORY, rank, finding.rule, finding.urn)
 

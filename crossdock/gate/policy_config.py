@@ -114,14 +114,14 @@ def _default(schema: Mapping[str, Any], key: str | None) -> Any:
 
 
 def _key(error: jsonschema.ValidationError) -> str:
-    parts = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.absolute_path)
-    return parts
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.absolute_path)
 
 
 def _message(error: jsonschema.ValidationError, schema: Mapping[str, Any]) -> str:
     if error.validator == "additionalProperties" and not error.absolute_path:
         allowed = sorted(schema["properties"])
-        unknown = sorted(set(error.instance) - set(allowed))
+        instance: Mapping[str, Any] = error.instance  # type: ignore[assignment]  # additionalProperties: an object
+        unknown = sorted(set(instance) - set(allowed))
         name = unknown[0] if unknown else "?"
         if not allowed:
             return f"unknown key {name!r}: the rule takes no config (only enforcementLevel)"
@@ -130,12 +130,12 @@ def _message(error: jsonschema.ValidationError, schema: Mapping[str, Any]) -> st
         return f"unknown key {name!r}{hint} (allowed: {', '.join(['enforcementLevel', *allowed])})"
     if error.validator == "type":
         return f"expected {_type_name(error.validator_value)}, got {json.dumps(error.instance)}"
-    return error.message
+    return str(error.message)
 
 
 def _type_name(kind: Any) -> str:
     names = {"number": "a number", "integer": "an integer", "string": "a string", "boolean": "true or false",
              "array": "a list", "object": "an object"}  # fmt: skip
     if isinstance(kind, list):
-        return " or ".join(names.get(k, k) for k in kind)
+        return " or ".join(names.get(k, str(k)) for k in kind)
     return names.get(kind, str(kind))

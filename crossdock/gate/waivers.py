@@ -13,8 +13,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 
 from crossdock.errors import CrossdockError, dotted_key
 from crossdock.gate.findings import Finding
@@ -60,7 +62,7 @@ class WaiverFile(BaseModel):
 
     @field_validator("waivers", mode="before")
     @classmethod
-    def _no_entries(cls, value):
+    def _no_entries(cls, value: Any) -> Any:
         """`waivers:` with every entry removed or commented out is an empty list, not an error."""
         return () if value is None else value
 
@@ -93,8 +95,8 @@ def load_waivers(path: Path) -> tuple[Waiver, ...]:
     try:
         return WaiverFile.model_validate(document).waivers
     except ValidationError as error:
-        problem = error.errors()[0]
-        raise WaiverError(f"{path}: {dotted_key(problem['loc']) or 'waivers'}: {_message(problem)}") from None
+        detail = error.errors()[0]
+        raise WaiverError(f"{path}: {dotted_key(detail['loc']) or 'waivers'}: {_message(detail)}") from None
 
 
 def _kind(value: object) -> str:
@@ -157,7 +159,7 @@ def apply_waivers(
     return WaiverOutcome(result, notes)
 
 
-def _message(problem: dict) -> str:
+def _message(problem: ErrorDetails) -> str:
     if problem["type"] == "extra_forbidden":
         return f"unknown key {problem['loc'][-1]!r} (allowed: rule, stack, resource, reason, expires)"
     if problem["type"] == "missing":

@@ -25,6 +25,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from crossdock.config.operations import (
     Impact,
@@ -355,7 +356,7 @@ def _entities(config: StackConfig, plan: Plan, target: Target, notes: list[str])
 
 def _seeds(plan: Plan, target: Target) -> list[Resource]:
     if target.kind == "resource":
-        return [plan.by_name(target.name)]
+        return [plan.by_name(target.name)]  # type: ignore[list-item]  # the target was resolved against the plan
     if target.kind == "region":
         return [r for r in plan.resources if r.region == target.name]
     tag = {"queue": "flow", "database": "database", "service": "service"}[target.kind]
@@ -410,7 +411,7 @@ def _entity_of(resource: Resource) -> tuple[str, str] | None:
 
 def _zone_entities(config: StackConfig, plan: Plan, zone: str, add, notes: list[str]) -> None:
     """Databases by instance placement; services by node group spread."""
-    placement: dict[str, list[str]] = {}
+    placement: dict[str, list[Any]] = {}
     for instance in plan.by_type(RDS_INSTANCE):
         database = (instance.inputs.get("tags") or {}).get("database")
         if database and not _is_copy(instance):

@@ -138,9 +138,8 @@ def run(args: argparse.Namespace) -> int:
     """
     from crossdock.config.loader import StackConfigError
     from crossdock.config.tenant_stack import stacks_dir
-    from crossdock.files import directory_lock
-
     from crossdock.engine.project import find_project_dir
+    from crossdock.files import directory_lock
 
     try:
         project = (args.project or find_project_dir()).resolve()

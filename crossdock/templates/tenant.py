@@ -178,7 +178,7 @@ def plan_tenant(
             raise TemplateError(
                 f"environment {environment_stack!r} declares no databases to copy; a silo tenant needs its own database"
             )
-        spec_databases = [db for db in environment.databases]
+        spec_databases = list(environment.databases)
         if needs_dr_vpc(environment, tuple(spec_databases)):
             dr_vpc = next_free(TENANT_DR_VPC_PREFIX, occupied(stacks), start=environment.environment.vpc_cidr)
         text = template(stacks, "tenant-silo").substitute(

@@ -1,22 +1,23 @@
 """Every crossdock rule, in report order: resilience, then security, then tenant isolation."""
 
 from policies.rule import Rule
-from policies.rules import (
+from policies.rules import (  # the transaction tier (EKS workloads, IRSA roles)
     encryption,
+    encryption_at_rest,  # data stores third-party programs bring
     exposure,
+    incident_response,  # runbook roles, replay path, break-glass (docs/runbooks.md)
+    kubernetes,
     least_privilege,
+    operating_model,  # owners, business processes, runbooks (docs/operating-model.md)
     resilience_data,
     resilience_messaging,
     resilience_network,
+    resilience_objectives,  # declared RPO/RTO vs the graph (docs/resilience-model.md)
     resilience_observability,
+    service_identity,
     tenant,
+    tenant_isolation,  # silo tenants (docs/tenancy.md)
 )
-from policies.rules import resilience_objectives  # declared RPO/RTO vs the graph (docs/resilience-model.md)
-from policies.rules import kubernetes, service_identity  # the transaction tier (EKS workloads, IRSA roles)
-from policies.rules import tenant_isolation  # silo tenants (docs/tenancy.md)
-from policies.rules import incident_response  # runbook roles, replay path, break-glass (docs/runbooks.md)
-from policies.rules import operating_model  # owners, business processes, runbooks (docs/operating-model.md)
-from policies.rules import encryption_at_rest  # data stores third-party programs bring
 
 RULES: list[Rule] = [
     *resilience_data.RULES,

@@ -621,9 +621,10 @@ class Assessor:
             if ".cluster-" in value:
                 identifier = value.split(".cluster-", 1)[0]
                 for cluster in self.stack.of_type(RDS_CLUSTER):
-                    if text(self.stack.props(cluster).get("clusterIdentifier")) == identifier:
-                        if c := self.stack.tags(cluster).get("data-class"):
-                            classes.add(c)
+                    if text(self.stack.props(cluster).get("clusterIdentifier")) == identifier and (
+                        c := self.stack.tags(cluster).get("data-class")
+                    ):
+                        classes.add(c)
         return classes
 
     def _tier_queues(self, tier: _Subject) -> set[str]:
@@ -822,7 +823,7 @@ def cron_interval_minutes(expression: Any) -> float | None:
     minute, hour, day_of_month, month, day_of_week = (cron.group(i) for i in range(1, 6))
     if month != "*" or day_of_month not in ("*", "?") or day_of_week not in ("*", "?"):
         return None  # weekly, monthly or calendar schedules: not an interval this model uses
-    if minute.startswith("*/") or minute.startswith("0/"):
+    if minute.startswith(("*/", "0/")):
         step = minute.split("/", 1)[1]
         return float(step) if step.isdigit() and hour == "*" else None
     if not minute.isdigit():

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pulumi_policy import ReportViolation, Severity, StackValidationArgs
 
-from policies.rules import recovery_model as recovery
 from policies.rule import Category, Rule, stack_rule
+from policies.rules import recovery_model as recovery
 from policies.rules.resilience_data import BUCKETS, RDS_CLUSTER, Stack, is_production
 
 # Subjects judged by the rule; a data class row repeats its stores' verdicts and is left to reports.

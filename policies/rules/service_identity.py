@@ -78,7 +78,7 @@ class Declared:
     data_classes: frozenset[str]
 
     @classmethod
-    def from_tags(cls, tags: Mapping[str, str]) -> "Declared":
+    def from_tags(cls, tags: Mapping[str, str]) -> Declared:
         return cls(
             service=tags[SERVICE_TAG],
             queues=frozenset(tags.get(QUEUES_TAG, "").split()),

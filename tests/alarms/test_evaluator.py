@@ -16,19 +16,19 @@ OK, ALARM, INSUFFICIENT, RETAIN = State.OK, State.ALARM, State.INSUFFICIENT_DATA
 
 
 def alarm(m: int, n: int, treat: TreatMissing, **overrides) -> Alarm:
-    settings = dict(
-        name="a",
-        namespace="Test",
-        metric_name="Errors",
-        dimensions={},
-        statistic="Maximum",
-        period=300,
-        evaluation_periods=n,
-        datapoints_to_alarm=m,
-        threshold=3.0,
-        comparison="GreaterThanThreshold",
-        treat_missing_data=treat,
-    )
+    settings = {
+        "name": "a",
+        "namespace": "Test",
+        "metric_name": "Errors",
+        "dimensions": {},
+        "statistic": "Maximum",
+        "period": 300,
+        "evaluation_periods": n,
+        "datapoints_to_alarm": m,
+        "threshold": 3.0,
+        "comparison": "GreaterThanThreshold",
+        "treat_missing_data": treat,
+    }
     settings.update(overrides)
     return Alarm(**settings)
 

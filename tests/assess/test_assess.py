@@ -17,12 +17,12 @@ import components.disaster_recovery as disaster_recovery
 from components.environment import Environment, EnvironmentArgs
 from crossdock.assess import Assessment, assess_plan
 from crossdock.assess.report import render_json, render_markdown
+from crossdock.blueprint import CheckOptions, check_plan
 from crossdock.cli import main
 from crossdock.config import from_pulumi_config
 from crossdock.engine import Plan, load_project, load_stack, run_callable, run_program
-from crossdock.blueprint import CheckOptions, check_plan
-from policies.rules.recovery_model import Kind, Status, cron_interval_minutes, minutes_of
 from policies.recovery_figures import FIGURES
+from policies.rules.recovery_model import Kind, Status, cron_interval_minutes, minutes_of
 
 from ..gate.conftest import ROOT
 
@@ -166,15 +166,16 @@ def test_instances_in_one_zone_breach_the_az_rto(prod_config, gate):
     kept: list[str] = []
 
     def transform(args: pulumi.ResourceTransformArgs):
-        if args.type_ == "aws:rds/clusterInstance:ClusterInstance" and args.name.startswith(
-            "prod-data-orders-instance-"
+        if (
+            args.type_ == "aws:rds/clusterInstance:ClusterInstance"
+            and args.name.startswith("prod-data-orders-instance-")
+            and args.name != "prod-data-orders-instance-1"
         ):
-            if args.name != "prod-data-orders-instance-1":
-                # Same cluster, same zone as the writer: one AZ holds every instance.
-                props = dict(args.props)
-                props["availabilityZone"] = "us-east-1a"
-                kept.append(args.name)
-                return pulumi.ResourceTransformResult(props, args.opts)
+            # Same cluster, same zone as the writer: one AZ holds every instance.
+            props = dict(args.props)
+            props["availabilityZone"] = "us-east-1a"
+            kept.append(args.name)
+            return pulumi.ResourceTransformResult(props, args.opts)
         return None
 
     plan = build_prod(prod_config, transforms=[transform])

@@ -37,7 +37,7 @@ def test_a_missing_checkov_venv_says_how_to_install_it(monkeypatch, tmp_path) ->
 
 def test_an_override_that_is_not_an_executable_is_reported(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("CROSSDOCK_CHECKOV", str(tmp_path / "nope"))
-    with pytest.raises(CheckovMissing, match="CROSSDOCK_CHECKOV=.*nope is not an executable"):
+    with pytest.raises(CheckovMissing, match=r"CROSSDOCK_CHECKOV=.*nope is not an executable"):
         find_checkov()
 
 

@@ -66,7 +66,7 @@ def test_prod_has_three_subnets_per_tier_in_three_zones(prod):
 
 
 def test_prod_has_a_nat_gateway_per_zone_each_private_route_table_uses_its_own(prod):
-    plan, records = prod
+    _plan, records = prod
     assert names_of(records, "aws:ec2/natGateway:NatGateway") == [
         "prod-network-nat-0",
         "prod-network-nat-1",

@@ -31,7 +31,7 @@ LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
 PROVIDER = "pulumi:providers:aws"
 
-C, W, I = Severity.CRITICAL, Severity.WARNING, Severity.INFO
+C, W, I = Severity.CRITICAL, Severity.WARNING, Severity.INFO  # noqa: E741 - one letter per column of the table
 S1, S2, S3, S4 = IncidentSeverity
 FUL, INT, FIN, PLA = "fulfillment", "integrations", "finance-systems", "platform"
 # Every alarm the prod stack must have (6 flows x 2, 2 clusters x 4, 1 DR secondary, 4 KPIs), with its alert

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pytest
 import yaml
+from pydantic import ValidationError
 
 from crossdock.config import StackConfigError, Tier, load_stack_file, parse_stack_config
 from crossdock.config.schema import StackConfig
@@ -55,7 +55,7 @@ def test_prod_stack_shape() -> None:
 
 def test_models_are_frozen() -> None:
     config = load_stack_file(PROD_FILE)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         config.environment.az_count = 1  # type: ignore[misc]
 
 

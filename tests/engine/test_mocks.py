@@ -95,7 +95,7 @@ def test_ids_look_like_aws_ids():
     key_id, key = compute("aws:kms/key:Key", "k", {}, "eu-west-1")
     assert uuid.UUID(key_id).version == 4
     assert key["arn"] == f"arn:aws:kms:eu-west-1:{ACCT}:key/{key_id}" and key["keyId"] == key_id
-    secret_id, secret = compute("aws:secretsmanager/secret:Secret", "db", {"name": "db"}, "us-east-1")
+    secret_id, _secret = compute("aws:secretsmanager/secret:Secret", "db", {"name": "db"}, "us-east-1")
     assert re.fullmatch(rf"arn:aws:secretsmanager:us-east-1:{ACCT}:secret:db-[A-Za-z0-9]{{6}}", secret_id)
     plan_id, plan = compute("aws:backup/plan:Plan", "p", {"name": "p"}, "us-east-1")
     assert plan["arn"] == f"arn:aws:backup:us-east-1:{ACCT}:backup-plan:{plan_id}"

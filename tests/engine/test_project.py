@@ -137,7 +137,7 @@ def test_invalid_project_file(tmp_path, pulumi_yaml, expected):
 
 
 def test_missing_project_file(tmp_path):
-    with pytest.raises(ProjectError, match="no Pulumi.yaml in .*: not a Pulumi project"):
+    with pytest.raises(ProjectError, match=r"no Pulumi.yaml in .*: not a Pulumi project"):
         load_project(tmp_path)
 
 
@@ -150,5 +150,5 @@ def test_required_and_secret_project_keys(tmp_path):
     project = load_project(root)
     with pytest.raises(ProjectError, match="missing required config 'p:owner'"):
         load_stack(project, "a")
-    with pytest.raises(ProjectError, match="declared secret in Pulumi.yaml; set it with `secure:`"):
+    with pytest.raises(ProjectError, match=r"declared secret in Pulumi.yaml; set it with `secure:`"):
         load_stack(project, "b")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
-import pytest
 import pulumi
+import pytest
 from pulumi.runtime import settings
 
 from crossdock.engine import ProgramError, run_program

@@ -44,7 +44,7 @@ def test_k8s_export_writes_a_directory_of_manifests(tmp_path, capsys):
 
 
 def test_warnings_are_printed(tmp_path, capsys, monkeypatch):
-    from crossdock.export import tfplan, tf_types
+    from crossdock.export import tf_types, tfplan
 
     def without_queues(token):
         return None if token == "aws:sqs/queue:Queue" else tf_types.terraform_type(token)

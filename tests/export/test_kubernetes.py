@@ -96,7 +96,7 @@ def test_secret_values_are_masked(export):
 def test_manifests_round_trip_through_yaml(export, tmp_path):
     paths = export.write(tmp_path / "manifests")
     assert len(paths) == len(export.manifests)
-    for path, item in zip(paths, export.manifests):
+    for path, item in zip(paths, export.manifests, strict=True):
         assert path.name == item.filename
         assert yaml.safe_load(path.read_text()) == item.document
     assert yaml.safe_load((tmp_path / "manifests" / "shop--deployment--web.yaml").read_text())["spec"]["replicas"] == 3

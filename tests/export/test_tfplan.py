@@ -326,7 +326,7 @@ def test_document_has_what_checkovs_terraform_plan_parser_reads(prod_export):
     )
     addresses = [r["address"] for r in planned_resources]
     assert len(set(addresses)) == len(addresses)
-    for resource, config in zip(planned_resources, configured_resources):
+    for resource, config in zip(planned_resources, configured_resources, strict=True):
         assert resource["mode"] == "managed" and resource["address"] == f"{resource['type']}.{resource['name']}"
         assert isinstance(resource["values"], dict)
         # checkov pairs planned values and configuration by (type, name)

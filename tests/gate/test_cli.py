@@ -1,4 +1,4 @@
-"""`crossdock check` exit codes and outputs (DESIGN.md: 0 passed, 1 gate failed, 2 bad input).
+"""`crossdock check` exit codes and outputs (docs/architecture.md, README: 0 passed, 1 gate failed, 2 bad input).
 
 Each stack is planned once per module (`cached_planning`); every call still goes
 through the CLI's argument parsing, run_check, waivers, rendering and exit code.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.tenancy.support import ROOT, cli, scratch_project
 
-__all__ = ["ROOT", "cli", "scratch_project", "snapshot", "run_process", "one_error"]
+__all__ = ["ROOT", "cli", "one_error", "run_process", "scratch_project", "snapshot"]
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:
@@ -33,7 +33,7 @@ def one_error(err: str) -> str:
 def run_process(*argv: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     """`crossdock ARGV` as a separate process (for parallel writers and --timeout)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
+    return subprocess.run(  # noqa: PLW1510 - callers assert on returncode
         [sys.executable, "-m", "crossdock.cli", *argv],
         cwd=cwd or ROOT,
         env=env,

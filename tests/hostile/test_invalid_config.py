@@ -229,8 +229,8 @@ def test_waivers_name_real_rules_in_the_right_shape(project: Path, tmp_path: Pat
 
 
 def test_a_waiver_matching_nothing_is_noted(tmp_path: Path) -> None:
-    from crossdock.engine import run_program
     from crossdock.blueprint import CheckOptions, check_plan
+    from crossdock.engine import run_program
 
     waivers = tmp_path / "waivers.yaml"
     waivers.write_text(

@@ -50,7 +50,7 @@ REQUIRED_KINDS = {
 
 def test_the_cases_cover_the_kinds_the_blueprint_uses() -> None:
     declared = {kind for case in CASES.values() for kind in case.kinds}
-    assert REQUIRED_KINDS <= declared, f"no parity case for {sorted(REQUIRED_KINDS - declared)}"
+    assert declared >= REQUIRED_KINDS, f"no parity case for {sorted(REQUIRED_KINDS - declared)}"
     assert len(declared) >= 15
     for case in CASES.values():
         assert set(case.programs) == set(VARIANTS), f"{case.name}: needs a program per variant"

@@ -7,6 +7,7 @@ import json
 import pytest
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
+from policies.documents import RESTRICTING_KEYS_TEXT
 from policies.rules.exposure import (
     ECR_POLICY_NO_PUBLIC_WRITES,
     INTERNET_ONLY_WEB_ON_LOAD_BALANCERS,
@@ -22,7 +23,6 @@ from policies.rules.exposure import (
     SQS_POLICY_NOT_PUBLIC,
     TLS_ONLY_BUCKETS,
 )
-from policies.documents import RESTRICTING_KEYS_TEXT
 from tests.policies.harness import policy_resource, resource_args, violations
 
 ACCOUNT = "123456789012"

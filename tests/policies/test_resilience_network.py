@@ -22,7 +22,7 @@ def linked(resource_type, props, name, **dependencies):
     """A resource whose inputs are other resources' (unknown) ids, linked by property dependencies."""
     return policy_resource(
         resource_type,
-        {**{prop: UNKNOWN_STRING_VALUE for prop in dependencies}, **props},
+        {**dict.fromkeys(dependencies, UNKNOWN_STRING_VALUE), **props},
         name=name,
         property_dependencies={prop: [target] for prop, target in dependencies.items()},
     )

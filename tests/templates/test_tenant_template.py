@@ -112,7 +112,7 @@ def test_pool_tenant_plans_and_passes_the_gate(pool, project: Path) -> None:
 
 
 def test_silo_tenant_is_registered_keeping_comments_and_order(silo) -> None:
-    (code, out, err), before, env = silo
+    (code, _out, err), before, env = silo
     assert (code, err) == (0, "")
     # Appended to the existing section, after globex and acme; every comment and line of prod stays.
     assert added_lines(before, env.read_text()) == [
@@ -128,7 +128,7 @@ def test_silo_tenant_is_registered_keeping_comments_and_order(silo) -> None:
 
 
 def test_silo_tenant_stack_file_is_written(silo, project: Path) -> None:
-    (code, out, err), _, _ = silo
+    (_code, out, _err), _, _ = silo
     path = project / "stacks" / "Pulumi.prod-tenant-wayne-freight.yaml"
     lines = out.splitlines()
     assert lines[1] == f"wrote {path}: silo stack prod-tenant-wayne-freight, DR VPC 10.12.16.0/20"

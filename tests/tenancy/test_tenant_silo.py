@@ -22,26 +22,25 @@ SUBNETS = ["subnet-0aaa", "subnet-0bbb", "subnet-0ccc"]
 
 
 def outputs(**overrides) -> EnvironmentOutputs:
-    values = dict(
-        vpc_id="vpc-0123",
-        data_subnet_ids=SUBNETS,
-        availability_zones=["us-east-1a", "us-east-1b", "us-east-1c"],
-        alert_topic_arns=TOPICS,
-        dr_alert_topic_arn="arn:aws:sns:us-west-2:111122223333:prod-alerts-critical-dr",
-        dr_strategy="pilot-light",
-        kubeconfig='{"apiVersion": "v1"}',
-        oidc_provider_arn="arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC",
-    )
+    values = {
+        "vpc_id": "vpc-0123",
+        "data_subnet_ids": SUBNETS,
+        "availability_zones": ["us-east-1a", "us-east-1b", "us-east-1c"],
+        "alert_topic_arns": TOPICS,
+        "dr_alert_topic_arn": "arn:aws:sns:us-west-2:111122223333:prod-alerts-critical-dr",
+        "dr_strategy": "pilot-light",
+        "kubeconfig": '{"apiVersion": "v1"}',
+        "oidc_provider_arn": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC",
+    }
     values.update(overrides)
     return EnvironmentOutputs(**values)
 
 
 def build(config: TenantStackConfig = ACME, environment: EnvironmentOutputs | None = None, region: str = "us-east-1"):
-    plan = run_callable(
+    return run_callable(
         lambda: TenantSilo(config.name, TenantSiloArgs(config=config, environment=environment or outputs())),
         config={"aws:region": region},
     )
-    return plan
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The check JSON of DESIGN.md's interface contract."""
+"""The check JSON of the gate's contract with CI (docs/architecture.md, README)."""
 
 from __future__ import annotations
 

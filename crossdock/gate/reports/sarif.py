@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
-from crossdock.gate.findings import Enforcement, GateResult
+from crossdock.gate.findings import Enforcement, Finding, GateResult
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def render_sarif(result: GateResult) -> str:
     findings = result.sorted_findings()
-    rules: dict[str, dict] = {}
+    rules: dict[str, dict[str, Any]] = {}
     for finding in findings:
         rules.setdefault(
             finding.rule,
@@ -57,9 +58,9 @@ def render_sarif(result: GateResult) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-def _location(finding, project_dir: Path | None = None) -> dict:
+def _location(finding: Finding, project_dir: Path | None = None) -> dict[str, Any]:
     """Point at the program line that declared the resource; fall back to the project file."""
-    physical: dict = {"artifactLocation": {"uri": _artifact_uri(finding.file or "Pulumi.yaml", project_dir)}}
+    physical: dict[str, Any] = {"artifactLocation": {"uri": _artifact_uri(finding.file or "Pulumi.yaml", project_dir)}}
     if finding.line:
         physical["region"] = {"startLine": finding.line}
     return {

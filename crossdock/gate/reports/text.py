@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from crossdock.gate.findings import Enforcement, GateResult, SEVERITY_ORDER
+from crossdock.gate.findings import SEVERITY_ORDER, Enforcement, GateResult
 
 STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
 

@@ -2,7 +2,6 @@
 
 import pulumi
 import pulumi_aws as aws
-
 from naming import tag_for
 
 config = pulumi.Config()

@@ -2,7 +2,6 @@
 
 import pulumi
 import pulumi_aws as aws
-
 from app import AppArgs, AppStack
 
 config = pulumi.Config()

@@ -2,10 +2,9 @@
 
 import json
 
+import iam
 import pulumi
 import pulumi_aws as aws
-
-import iam
 
 stage_name = "example"
 

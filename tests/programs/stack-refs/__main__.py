@@ -24,4 +24,4 @@ else:
     )
     aws.ssm.Parameter("db-password", type="SecureString", value=network.require_output("db_password"))
     pulumi.export("subnet_vpc", subnet.vpc_id)
-    pulumi.export("outputs_seen", [ref.outputs.apply(lambda o: sorted(o)) for ref in references])
+    pulumi.export("outputs_seen", [ref.outputs.apply(sorted) for ref in references])
