@@ -201,7 +201,7 @@ def _region(run: Run, database: Any) -> dict:
         run.check(
             "data loss accepted",
             accept_loss,
-            f"the primary does not answer ({observed}): a failover may lose up to {lag / 1000:g} s of writes; "
+            f"the primary does not answer ({observed}): a failover may lose up to {'an unknown number of' if lag is None else f'{lag / 1000:g}'} s of writes; "
             "rerun with --param accept-data-loss=true --reason TEXT",
         )
         action = "failover"

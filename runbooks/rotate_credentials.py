@@ -50,6 +50,7 @@ def _scope(run: Run) -> tuple[str, str, str, str | None]:
                 f"--param service={service}: no such service in {run.facts.stack} (services: {known})"
             )
         return contract.TAG_SERVICE, service, contract.service_role_name(run.environment, service), None
+    assert tenant is not None  # exactly one of service / tenant was given (checked above)
     if tenant not in run.facts.tenants:
         known = ", ".join(sorted(run.facts.tenants)) or "none"
         raise RunbookInputError(f"--param tenant={tenant}: no such tenant in {run.facts.stack} (tenants: {known})")

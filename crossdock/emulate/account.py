@@ -30,19 +30,18 @@ _CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"})
 # One botocore session (and so one loader cache of service models and endpoints) and one
 # client per (service, region, endpoint) for the whole process: building clients, not
 # calling them, is what costs time, and moto intercepts calls of clients made earlier too.
-_SESSION: boto3.session.Session | None = None
+_SESSIONS: list[boto3.session.Session] = []  # at most one, made on first use
 _CLIENTS: dict[tuple[str, str, str | None], Any] = {}
 _LOCK = threading.Lock()
 
 
 def shared_client(service: str, region: str, endpoint_url: str | None = None) -> Any:
-    global _SESSION
     with _LOCK:
         key = (service, region, endpoint_url)
         if key not in _CLIENTS:
-            if _SESSION is None:
-                _SESSION = boto3.session.Session(**DUMMY_CREDENTIALS)
-            _CLIENTS[key] = _SESSION.client(service, region_name=region, endpoint_url=endpoint_url, config=_CONFIG)
+            if not _SESSIONS:
+                _SESSIONS.append(boto3.session.Session(**DUMMY_CREDENTIALS))
+            _CLIENTS[key] = _SESSIONS[0].client(service, region_name=region, endpoint_url=endpoint_url, config=_CONFIG)
         return _CLIENTS[key]
 
 

@@ -267,7 +267,7 @@ class _Builder:
             "Engine": i.get("engine") or "aurora-postgresql",
             "Tags": _tag_list(_tags(r)),
         }
-        optional = {
+        optional: dict[str, tuple[str, Callable[[Any], Any]]] = {
             "engineVersion": ("EngineVersion", str),
             "databaseName": ("DatabaseName", str),
             "port": ("Port", _int),
@@ -341,7 +341,7 @@ class _Builder:
 
     def _secretVersion(self, r: Resource) -> None:
         secret_id = r.inputs.get("secretId")
-        name = self._secret_names.get(secret_id)
+        name = self._secret_names.get(str(secret_id))
         if name is None:
             self.result.notes.append(f"secret version {r.name}: its secret {secret_id} is not in the plan")
             return
@@ -375,7 +375,7 @@ class _Builder:
                 )
 
     def _rolePolicy(self, r: Resource) -> None:
-        role = self._role_names.get(r.inputs.get("role"))
+        role = self._role_names.get(str(r.inputs.get("role")))
         if role is None:
             self.result.notes.append(f"role policy {r.name}: its role {r.inputs.get('role')} is not in the plan")
             return
@@ -411,7 +411,7 @@ class _Builder:
 
     def _securityGroup(self, r: Resource) -> None:
         i = r.inputs
-        vpc = self._vpcs.get(i.get("vpcId"))
+        vpc = self._vpcs.get(str(i.get("vpcId")))
         if vpc is None:
             self.result.notes.append(f"security group {r.name}: its VPC is not in the plan")
             return
@@ -527,7 +527,7 @@ class _Builder:
         self._rule_names[name] = name
 
     def _eventTarget(self, r: Resource) -> None:
-        rule = self._rule_names.get(r.inputs.get("rule"), r.inputs.get("rule"))
+        rule = self._rule_names.get(str(r.inputs.get("rule")), r.inputs.get("rule"))
         self.client("events", r.region).put_targets(
             Rule=rule, Targets=[{"Id": r.outputs.get("targetId") or r.name[:64], "Arn": r.inputs["arn"]}]
         )

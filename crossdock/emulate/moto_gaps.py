@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import Any
 
-_INSTALLED = False
+_INSTALLED: set[str] = set()  # holds "rds" once the gap operations are installed
 
 
 class GlobalClusterStateFault(Exception):
@@ -39,8 +39,7 @@ class GlobalClusterStateFault(Exception):
 
 def install() -> None:
     """Add the missing operations to moto's RDS backend and its response handler (once)."""
-    global _INSTALLED
-    if _INSTALLED:
+    if "rds" in _INSTALLED:
         return
     from moto.core.responses import ActionResult
     from moto.rds import models
@@ -112,12 +111,12 @@ def install() -> None:
 
     _install_secrets()
     _speed_up_sqs()
-    models.RDSBackend.switchover_global_cluster = switchover_global_cluster
-    models.RDSBackend.failover_global_cluster = failover_global_cluster
-    models.RDSBackend.create_global_cluster = create_global_cluster
-    RDSResponse.switchover_global_cluster = switchover_response
-    RDSResponse.failover_global_cluster = failover_response
-    _INSTALLED = True
+    models.RDSBackend.switchover_global_cluster = switchover_global_cluster  # type: ignore[attr-defined]  # moto 5.2.5 lacks it: added here
+    models.RDSBackend.failover_global_cluster = failover_global_cluster  # type: ignore[attr-defined]  # moto 5.2.5 lacks it: added here
+    models.RDSBackend.create_global_cluster = create_global_cluster  # type: ignore[method-assign]  # extends moto's own method
+    RDSResponse.switchover_global_cluster = switchover_response  # type: ignore[attr-defined]  # moto 5.2.5 lacks it: added here
+    RDSResponse.failover_global_cluster = failover_response  # type: ignore[attr-defined]  # moto 5.2.5 lacks it: added here
+    _INSTALLED.add("rds")
 
 
 def _speed_up_sqs() -> None:
@@ -135,7 +134,7 @@ def _speed_up_sqs() -> None:
         return retention + message.sent_timestamp / 1000 > time.time()
 
     models.unix_time_millis = unix_time_millis
-    models.SQSBackend.is_message_valid_based_on_retention_period = is_message_valid_based_on_retention_period
+    models.SQSBackend.is_message_valid_based_on_retention_period = is_message_valid_based_on_retention_period  # type: ignore[method-assign]  # extends moto's own method
 
 
 def _install_secrets() -> None:
@@ -166,8 +165,8 @@ def _install_secrets() -> None:
         arn = self.backend.stop_replication_to_replica(self._get_param("SecretId"))
         return json.dumps({"ARN": arn})
 
-    models.SecretsManagerBackend.stop_replication_to_replica = stop_replication_to_replica
-    SecretsManagerResponse.stop_replication_to_replica = response
+    models.SecretsManagerBackend.stop_replication_to_replica = stop_replication_to_replica  # type: ignore[attr-defined]  # moto 5.2.5 lacks it: added here
+    SecretsManagerResponse.stop_replication_to_replica = response  # type: ignore[attr-defined]  # moto 5.2.5 lacks it: added here
 
 
 # What docs/runbooks.md lists; a test keeps the two in step.

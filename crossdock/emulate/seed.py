@@ -13,10 +13,14 @@ def dead_letter_queue(plan: Plan, flow: str) -> tuple[str, str, bool]:
     for r in plan.resources:
         tags = r.inputs.get("tags") or {}
         if r.type == "aws:sqs/queue:Queue" and tags.get("flow") == flow and tags.get("queue-role") == "dead-letter":
-            name = r.outputs.get("name") or r.inputs.get("name")
+            name = str(r.outputs.get("name") or r.inputs.get("name"))
             return r.region or "us-east-1", name, bool(r.inputs.get("fifoQueue"))
     flows = sorted(
-        {(r.inputs.get("tags") or {}).get("flow") for r in plan.resources if r.type == "aws:sqs/queue:Queue"} - {None}
+        {
+            str(tag)
+            for r in plan.resources
+            if r.type == "aws:sqs/queue:Queue" and (tag := (r.inputs.get("tags") or {}).get("flow")) is not None
+        }
     )
     raise KeyError(f"no flow {flow!r} in {plan.stack} (flows: {', '.join(flows)})")
 

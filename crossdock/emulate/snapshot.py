@@ -80,7 +80,7 @@ def _secrets(sm: Any) -> dict:
         except Exception as error:  # noqa: BLE001 - a secret without a value is a state too
             entry["value"] = type(error).__name__
         entry["versions"] = sorted(
-            (stages for stages in secret.get("SecretVersionsToStages", {}).values()), key=lambda s: json.dumps(s)
+            (stages for stages in secret.get("SecretVersionsToStages", {}).values()), key=json.dumps
         )
         out[secret["Name"]] = entry
     return out

@@ -52,8 +52,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.runbook_command == "list":
         width = max(len(name) for name in RUNBOOKS)
-        for name, book in RUNBOOKS.items():
-            print(f"{name:<{width}}  {book.summary}")
+        for name, listed in RUNBOOKS.items():
+            print(f"{name:<{width}}  {listed.summary}")
         return 0
     book = RUNBOOKS.get(args.name)
     if book is None:

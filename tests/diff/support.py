@@ -42,6 +42,7 @@ def remove_queue_and_widen_policy(repo: Path) -> None:
     text = stack.read_text()
     block = (
         "    - name: edi-inbound\n"
+        "      team: integrations\n"
         "      criticality: near-real-time-integration\n"
         "      maxReceiveCount: 5\n"
         "      visibilityTimeoutSeconds: 300\n"
@@ -50,6 +51,7 @@ def remove_queue_and_widen_policy(repo: Path) -> None:
     assert block in text
     text = text.replace(block, "")
     text = text.replace("consumes: [asn-ingestion, edi-inbound]", "consumes: [asn-ingestion]")
+    text = text.replace("queues: [asn-ingestion, edi-inbound]", "queues: [asn-ingestion]")
     text = text.replace(
         "flows: [shipment-confirmations, billing-triggers, edi-inbound]",
         "flows: [shipment-confirmations, billing-triggers]",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -120,7 +121,7 @@ def test_emulate_then_dry_run_and_execute_queue_replay_against_a_moto_server(cap
                 "carrier-events=1",
             )
             assert code == 0
-            assert out.splitlines()[0].startswith(f"crossdock emulate prod: ") and out.splitlines()[0].endswith(
+            assert out.splitlines()[0].startswith("crossdock emulate prod: ") and out.splitlines()[0].endswith(
                 f" at {url}"
             )
             assert "  seeded prod-carrier-events-dlq: 15 messages, 1 poison" in out
@@ -134,7 +135,7 @@ def test_emulate_then_dry_run_and_execute_queue_replay_against_a_moto_server(cap
             assert record["status"] == "done" and record["result"]["moved"] == 15 and record["result"]["remaining"] == 1
             code, out, _ = run_cli(capsys, *base, "--execute", "--reason", "again")
             assert code == 0 and '"moved": 0' in out  # nothing left to move: exactly once
-            lines = [json.loads(line) for line in open(audit)]
+            lines = [json.loads(line) for line in Path(audit).read_text().splitlines()]
             assert [r["mode"] for r in lines] == ["dry-run", "execute", "execute"]
     finally:
         server.stop()

@@ -45,12 +45,11 @@ def test_freeze_refuses_a_past_or_malformed_until(runbook):
 
 def add_service_secret(prod, service="shipment-api") -> str:
     sm = prod.client("secretsmanager")
-    arn = sm.create_secret(
+    return sm.create_secret(
         Name=f"prod/{service}/carrier-api-key",
         SecretString="old",
         Tags=[{"Key": "environment", "Value": "prod"}, {"Key": "service", "Value": service}],
     )["ARN"]
-    return arn
 
 
 def test_rotate_credentials_rotates_revokes_and_deactivates(prod, runbook):
@@ -117,7 +116,7 @@ def test_rotate_for_a_tenant_revokes_only_its_tagged_sessions(prod, runbook):
 
 
 def test_rotate_needs_exactly_one_scope_and_known_names(runbook):
-    with pytest.raises(RunbookInputError, match="^rotate-credentials needs exactly one of"):
+    with pytest.raises(RunbookInputError, match=r"^rotate-credentials needs exactly one of"):
         runbook("rotate-credentials")
     with pytest.raises(RunbookInputError, match=r"^--param service=ghost: no such service in prod"):
         runbook("rotate-credentials", service="ghost")
