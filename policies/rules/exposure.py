@@ -31,6 +31,7 @@ from pulumi_policy.proxy import UnknownValueError
 
 from policies.documents import (
     RESTRICTING_KEYS_TEXT,
+    PolicyDocument,
     PolicyDocumentError,
     Statement,
     action_matches,
@@ -79,15 +80,22 @@ ECR_WRITE_ACTIONS = (
 """Actions that change what a repository serves: granted to "*", anyone can replace an image."""
 
 
-def _check_resource_policy(args: ResourceValidationArgs, report: ReportViolation, types: frozenset[str]) -> None:
-    """Report unreadable documents and public Allow statements without a restricting condition."""
+def _resource_policy(
+    args: ResourceValidationArgs, report: ReportViolation, types: frozenset[str]
+) -> PolicyDocument | None:
+    """The parsed `policy` of a resource of one of `types`; None (reported if unreadable) otherwise."""
     if args.resource_type not in types:
-        return
+        return None
     try:
-        document = parse_policy(args.props.get("policy"))
+        return parse_policy(args.props.get("policy"))
     except PolicyDocumentError as exc:
         report(str(exc), None)
-        return
+        return None
+
+
+def _check_resource_policy(args: ResourceValidationArgs, report: ReportViolation, types: frozenset[str]) -> None:
+    """Report unreadable documents and public Allow statements without a restricting condition."""
+    document = _resource_policy(args, report, types)
     if document is None:
         return
     for statement in document.statements:
@@ -134,13 +142,7 @@ def _validate_lambda_permission(args: ResourceValidationArgs, report: ReportViol
 
 def _validate_ecr_policy(args: ResourceValidationArgs, report: ReportViolation) -> None:
     """Public pulls may be intended (a public base image); public pushes never are."""
-    if args.resource_type not in ECR_POLICY_TYPES:
-        return
-    try:
-        document = parse_policy(args.props.get("policy"))
-    except PolicyDocumentError as exc:
-        report(str(exc), None)
-        return
+    document = _resource_policy(args, report, ECR_POLICY_TYPES)
     if document is None:
         return
     for statement in document.statements:
